@@ -1,0 +1,350 @@
+#include "cdp/connection.h"
+
+#include <simdjson.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <utility>
+#include <vector>
+
+#include "cdp/protocol/decode.h"
+
+namespace cdp {
+
+namespace od = simdjson::ondemand;
+using common::Status;
+
+// One parser and one padded input buffer, reused for every message so their
+// memory is allocated once per connection, not once per message.
+struct Connection::Parser {
+  od::parser parser;
+  std::string buffer;  // the message, with SIMDJSON_PADDING spare capacity
+};
+
+// Views into Parser: valid until the next message is parsed.
+struct Connection::Envelope {
+  bool has_id = false;
+  int64_t id = 0;
+  std::string_view method, session_id;
+  std::string_view params, result;  // raw JSON text
+  bool has_error = false;
+  int64_t error_code = 0;
+  std::string_view error_message;
+};
+
+namespace {
+
+// The JSON text of an object, array or scalar value.
+simdjson::error_code RawJson(od::value v, std::string_view& out) {
+  od::json_type type;
+  if (auto err = v.type().get(type)) return err;
+  if (type == od::json_type::object) {
+    od::object obj;
+    if (auto err = v.get_object().get(obj)) return err;
+    return obj.raw_json().get(out);
+  }
+  if (type == od::json_type::array) {
+    od::array arr;
+    if (auto err = v.get_array().get(arr)) return err;
+    return arr.raw_json().get(out);
+  }
+  out = v.raw_json_token();
+  return simdjson::SUCCESS;
+}
+
+simdjson::error_code ReadError(od::value v, int64_t& code, std::string_view& message) {
+  od::object obj;
+  if (auto err = v.get_object().get(obj)) return err;
+  for (auto field_result : obj) {
+    std::string_view key;
+    if (auto err = field_result.error()) return err;
+    od::field& field = field_result.value_unsafe();
+    if (auto err = field.unescaped_key().get(key)) return err;
+    simdjson::error_code err = simdjson::SUCCESS;
+    if (key == "code") err = field.value().get_int64().get(code);
+    if (key == "message") err = field.value().get_string().get(message);
+    if (err) return err;
+  }
+  return simdjson::SUCCESS;
+}
+
+// Reads one envelope field; the keys may come in any order.
+simdjson::error_code ReadEnvelopeField(std::string_view key, od::value v, auto& env) {
+  if (key == "id") {
+    env.has_id = true;
+    return v.get_int64().get(env.id);
+  }
+  if (key == "method") return v.get_string().get(env.method);
+  if (key == "sessionId") return v.get_string().get(env.session_id);
+  if (key == "params") return RawJson(v, env.params);
+  if (key == "result") return RawJson(v, env.result);
+  if (key == "error") {
+    env.has_error = true;
+    return ReadError(v, env.error_code, env.error_message);
+  }
+  return simdjson::SUCCESS;
+}
+
+// One pass over the message's top-level fields.
+simdjson::error_code ParseEnvelope(auto& parser, std::string_view message, auto& env) {
+  parser.buffer.reserve(message.size() + simdjson::SIMDJSON_PADDING);
+  parser.buffer.assign(message);
+  od::document doc;
+  od::object root;
+  const std::string& buf = parser.buffer;
+  if (auto err = parser.parser.iterate(buf.data(), buf.size(), buf.capacity()).get(doc)) return err;
+  if (auto err = doc.get_object().get(root)) return err;
+  for (auto field_result : root) {
+    std::string_view key;
+    if (auto err = field_result.error()) return err;
+    od::field& field = field_result.value_unsafe();
+    if (auto err = field.unescaped_key().get(key)) return err;
+    if (auto err = ReadEnvelopeField(key, field.value(), env)) return err;
+  }
+  return simdjson::SUCCESS;
+}
+
+void AppendJsonString(std::string& out, std::string_view s) {
+  out += '"';
+  for (char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char escaped[8];
+      std::snprintf(escaped, sizeof(escaped), "\\u%04x", c);
+      out += escaped;
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+}
+
+std::string BuildCommand(int64_t id, std::string_view session_id, std::string_view method,
+                         std::string_view params_json) {
+  std::string out;
+  out.reserve(params_json.size() + method.size() + session_id.size() + 64);
+  out += "{\"id\":";
+  out += std::to_string(id);
+  out += ",\"method\":";
+  AppendJsonString(out, method);
+  if (!session_id.empty()) {
+    out += ",\"sessionId\":";
+    AppendJsonString(out, session_id);
+  }
+  out += ",\"params\":";
+  out += params_json.empty() ? std::string_view("{}") : params_json;
+  out += '}';
+  return out;
+}
+
+}  // namespace
+
+Connection::Connection(Transport& transport, common::Loop& loop, common::Duration default_timeout)
+    : transport_(transport),
+      loop_(loop),
+      default_timeout_(default_timeout),
+      parser_(std::make_unique<Parser>()) {
+  transport_.on_message = [this](std::string_view message) { OnMessage(message); };
+  transport_.on_close = [this](const CloseInfo& info) { OnClose(info); };
+}
+
+Connection::~Connection() {
+  transport_.on_message = nullptr;
+  transport_.on_close = nullptr;
+  *alive_ = false;
+  if (!closed_) {
+    closed_ = true;
+    close_reason_ = "connection destroyed";
+    FailAll(Status::ConnectionClosed(close_reason_));
+  }
+  if (timer_) loop_.CancelTimer(*timer_);
+}
+
+void Connection::Send(std::string_view method, std::string params_json, ResultCallback done,
+                      std::optional<common::Duration> timeout) {
+  SendInternal({}, method, std::move(params_json), std::move(done), timeout);
+}
+
+void Connection::SendInternal(std::string_view session_id, std::string_view method,
+                              std::string params_json, ResultCallback done,
+                              std::optional<common::Duration> timeout) {
+  if (closed_) {
+    FailLater(std::move(done), Status::ConnectionClosed(std::string(method) + ": " + close_reason_));
+    return;
+  }
+  if (!session_id.empty() && sessions_.count(std::string(session_id)) == 0) {
+    FailLater(std::move(done), Status::TargetClosed(std::string(method) + ": session " +
+                                                    std::string(session_id) + " is gone"));
+    return;
+  }
+  const int64_t id = next_id_++;
+  const common::Duration limit = timeout.value_or(default_timeout_);
+  pending_.emplace(id, Pending{std::string(method), std::string(session_id), loop_.Now() + limit,
+                               limit, std::move(done)});
+  transport_.Send(BuildCommand(id, session_id, method, params_json));
+  ArmTimer();
+}
+
+// Never calls `done` from inside Send: the caller may hold locks or be
+// iterating; the failure arrives on the loop's next turn.
+void Connection::FailLater(ResultCallback done, Status why) {
+  loop_.Post([done = std::move(done), why = std::move(why)]() mutable {
+    if (done) done(std::move(why));
+  });
+}
+
+Session& Connection::CreateSession(const std::string& session_id) {
+  auto& slot = sessions_[session_id];
+  if (!slot) slot = std::make_unique<Session>(*this, session_id);
+  return *slot;
+}
+
+void Connection::DestroySession(const std::string& session_id) {
+  auto it = sessions_.find(session_id);
+  if (it == sessions_.end()) return;
+  if (graveyard_.empty()) {
+    std::weak_ptr<bool> alive = alive_;
+    loop_.Post([this, alive] {
+      if (alive.lock()) graveyard_.clear();
+    });
+  }
+  graveyard_.push_back(std::move(it->second));
+  sessions_.erase(it);
+
+  std::vector<Pending> failed;
+  for (auto p = pending_.begin(); p != pending_.end();) {
+    if (p->second.session_id != session_id) {
+      ++p;
+      continue;
+    }
+    failed.push_back(std::move(p->second));
+    p = pending_.erase(p);
+  }
+  ArmTimer();
+  for (Pending& p : failed) {
+    p.done(Status::TargetClosed(p.method + ": session " + session_id + " destroyed"));
+  }
+}
+
+Session* Connection::FindSession(std::string_view session_id) {
+  auto it = sessions_.find(std::string(session_id));
+  return it == sessions_.end() ? nullptr : it->second.get();
+}
+
+// The single router: `id` -> pending command, else an event for the session
+// named by `sessionId`, or for the browser when there is none.
+void Connection::OnMessage(std::string_view message) {
+  // TRACKSCAN_CDP_TRACE=FILE records every incoming message, one a line:
+  // how the transcripts under tests/fixtures/cdp/ are captured.
+  static std::FILE* trace = [] {
+    const char* path = std::getenv("TRACKSCAN_CDP_TRACE");
+    return path ? std::fopen(path, "w") : nullptr;
+  }();
+  if (trace) {
+    std::fwrite(message.data(), 1, message.size(), trace);
+    std::fputc('\n', trace);
+    std::fflush(trace);
+  }
+  Envelope env;
+  if (auto err = ParseEnvelope(*parser_, message, env)) {
+    return CountDropped(env.method, Status::Decode(simdjson::error_message(err)));
+  }
+  if (env.has_id) return CompleteCommand(env);
+  if (env.method.empty()) return CountDropped("", Status::Decode("neither id nor method"));
+  DispatchEvent(env);
+}
+
+void Connection::CompleteCommand(const Envelope& env) {
+  auto it = pending_.find(env.id);
+  if (it == pending_.end()) return;  // late reply to a command that timed out
+  Pending p = std::move(it->second);
+  pending_.erase(it);
+  ArmTimer();
+  if (env.has_error) {
+    p.done(Status::Protocol(std::to_string(env.error_code) + ": " + std::string(env.error_message)));
+  } else {
+    p.done(std::string(env.result.empty() ? std::string_view("{}") : env.result));
+  }
+}
+
+void Connection::DispatchEvent(const Envelope& env) {
+  if (!protocol::IsKnownEvent(env.method)) return;
+  Session* session = nullptr;
+  if (!env.session_id.empty()) {
+    session = FindSession(env.session_id);
+    if (session == nullptr) return;  // detached already; its events no longer matter
+  }
+  auto event = protocol::DecodeEvent(env.method, env.params.empty() ? "{}" : env.params);
+  if (!event.ok()) return CountDropped(env.method, event.status());
+  // A handler may DestroySession(session): the graveyard keeps it alive.
+  EventHandler& handler = session != nullptr ? session->on_event : on_event;
+  if (handler) handler(*event);
+}
+
+void Connection::CountDropped(std::string_view method, const Status& why) {
+  ++dropped_;
+  if (dropped_ <= 10 || dropped_ % 1000 == 0) {
+    std::fprintf(stderr, "cdp: dropped message #%llu (%.*s): %s\n",
+                 static_cast<unsigned long long>(dropped_), static_cast<int>(method.size()),
+                 method.data(), why.ToString().c_str());
+  }
+}
+
+void Connection::OnClose(const CloseInfo& info) {
+  if (closed_) return;
+  closed_ = true;
+  close_reason_ = "connection closed (code " + std::to_string(info.code) + ": " + info.reason + ")";
+  FailAll(Status::ConnectionClosed(close_reason_));
+  if (on_close) on_close(info);  // may destroy this: touch nothing after
+}
+
+void Connection::FailAll(const Status& why) {
+  if (timer_) loop_.CancelTimer(*timer_);
+  timer_.reset();
+  std::map<int64_t, Pending> failed = std::exchange(pending_, {});
+  for (auto& [id, p] : failed) {
+    p.done(Status::ConnectionClosed(p.method + ": " + why.message()));
+  }
+}
+
+void Connection::ExpireOverdue() {
+  const common::TimePoint now = loop_.Now();
+  std::vector<Pending> overdue;
+  for (auto it = pending_.begin(); it != pending_.end();) {
+    if (it->second.deadline > now) {
+      ++it;
+      continue;
+    }
+    overdue.push_back(std::move(it->second));
+    it = pending_.erase(it);
+  }
+  ArmTimer();
+  for (Pending& p : overdue) {
+    p.done(Status::Timeout(p.method + " after " + std::to_string(p.timeout.count()) + " ms"));
+  }
+}
+
+// Keeps one loop timer armed for the earliest deadline.
+void Connection::ArmTimer() {
+  if (pending_.empty() || closed_) {
+    if (timer_) loop_.CancelTimer(*timer_);
+    timer_.reset();
+    return;
+  }
+  common::TimePoint earliest = pending_.begin()->second.deadline;
+  for (const auto& [id, p] : pending_) earliest = std::min(earliest, p.deadline);
+  if (timer_ && timer_due_ <= earliest) return;  // it fires first and re-arms
+  if (timer_) loop_.CancelTimer(*timer_);
+  const auto delay = std::chrono::ceil<common::Duration>(earliest - loop_.Now());
+  timer_due_ = earliest;
+  std::weak_ptr<bool> alive = alive_;
+  timer_ = loop_.AddTimer(std::max(delay, common::Duration(0)), [this, alive] {
+    if (!alive.lock()) return;
+    timer_.reset();
+    ExpireOverdue();
+  });
+}
+
+}  // namespace cdp

@@ -1,0 +1,340 @@
+// Connection against a scripted in-memory Transport and a manual clock.
+#include "cdp/connection.h"
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace cdp {
+namespace {
+
+using common::Code;
+using common::Duration;
+
+// A Loop whose clock moves only when the test says so.
+class FakeLoop final : public common::Loop {
+ public:
+  common::TimePoint Now() const override { return now_; }
+  common::TimerId AddTimer(Duration delay, std::function<void()> fn) override {
+    const common::TimerId id = next_id_++;
+    timers_[id] = Timer{now_ + delay, std::move(fn)};
+    return id;
+  }
+  void CancelTimer(common::TimerId id) override { timers_.erase(id); }
+
+  // Moves the clock forward by `d`, firing due timers in deadline order.
+  void Advance(Duration d) {
+    const common::TimePoint target = now_ + d;
+    while (true) {
+      auto due = timers_.end();
+      for (auto it = timers_.begin(); it != timers_.end(); ++it) {
+        if (it->second.when <= target && (due == timers_.end() || it->second.when < due->second.when)) {
+          due = it;
+        }
+      }
+      if (due == timers_.end()) break;
+      now_ = std::max(now_, due->second.when);
+      auto fn = std::move(due->second.fn);
+      timers_.erase(due);
+      fn();
+    }
+    now_ = target;
+  }
+  void RunPosted() { Advance(Duration(0)); }
+  size_t timer_count() const { return timers_.size(); }
+
+ private:
+  struct Timer {
+    common::TimePoint when;
+    std::function<void()> fn;
+  };
+  common::TimePoint now_{};
+  common::TimerId next_id_ = 1;
+  std::map<common::TimerId, Timer> timers_;
+};
+
+class ScriptedTransport final : public Transport {
+ public:
+  void Send(std::string message) override {
+    if (!closed_) sent.push_back(std::move(message));
+  }
+  void Close() override { closed_ = true; }
+  void Deliver(std::string_view message) { on_message(message); }
+  void Drop(CloseInfo info) { on_close(info); }
+
+  // The "id" of the n-th sent command (0-based).
+  int64_t IdOf(size_t n) const {
+    const std::string& m = sent.at(n);
+    const size_t at = m.find("\"id\":");
+    return std::stoll(m.substr(at + 5));
+  }
+  std::vector<std::string> sent;
+
+ private:
+  bool closed_ = false;
+};
+
+// Records every result a command's callback receives.
+struct Outcome {
+  std::vector<common::Result<std::string>> results;
+  ResultCallback Callback() {
+    return [this](common::Result<std::string> r) { results.push_back(std::move(r)); };
+  }
+  size_t calls() const { return results.size(); }
+  Code code() const { return results.at(0).ok() ? Code::kOk : results.at(0).status().code(); }
+  const std::string& message() const { return results.at(0).status().message(); }
+};
+
+struct Fixture {
+  ScriptedTransport transport;
+  FakeLoop loop;
+  Connection connection{transport, loop, Duration(1000)};
+};
+
+TEST_CASE("closing the transport fails a pending command with the close code", "[cdp]") {
+  Fixture f;
+  Outcome version;
+  f.connection.Send("Browser.getVersion", "{}", version.Callback());
+  REQUIRE(f.connection.pending_count() == 1);
+  bool closed_seen = false;
+  f.connection.on_close = [&](const CloseInfo& info) {
+    closed_seen = true;
+    CHECK(info.code == 4321);
+    CHECK(version.calls() == 1);  // pending commands fail before on_close
+  };
+  f.transport.Drop({4321, "proxy unavailable"});
+  REQUIRE(version.calls() == 1);
+  CHECK(version.code() == Code::kConnectionClosed);
+  CHECK_THAT(version.message(), Catch::Contains("4321") && Catch::Contains("proxy unavailable"));
+  CHECK(closed_seen);
+  CHECK(f.connection.closed());
+  CHECK(f.connection.pending_count() == 0);
+  f.loop.Advance(Duration(5000));
+  CHECK(version.calls() == 1);
+}
+
+TEST_CASE("a command past its deadline times out once and its late reply is ignored", "[cdp]") {
+  Fixture f;
+  Outcome slow, fast;
+  f.connection.Send("Page.navigate", R"({"url":"http://a.test/"})", slow.Callback());
+  f.connection.Send("Runtime.evaluate", "{}", fast.Callback(), Duration(200));
+  f.loop.Advance(Duration(199));
+  CHECK(fast.calls() == 0);
+  f.loop.Advance(Duration(1));
+  REQUIRE(fast.calls() == 1);
+  CHECK(fast.code() == Code::kTimeout);
+  CHECK(fast.message() == "Runtime.evaluate after 200 ms");
+  CHECK(slow.calls() == 0);
+
+  f.loop.Advance(Duration(800));
+  REQUIRE(slow.calls() == 1);
+  CHECK(slow.code() == Code::kTimeout);
+  CHECK(slow.message() == "Page.navigate after 1000 ms");
+
+  f.transport.Deliver(R"({"id":)" + std::to_string(f.transport.IdOf(0)) + R"(,"result":{}})");
+  f.loop.Advance(Duration(5000));
+  CHECK(slow.calls() == 1);
+  CHECK(f.connection.pending_count() == 0);
+  CHECK(f.loop.timer_count() == 0);
+  CHECK(f.connection.dropped_messages() == 0);
+}
+
+TEST_CASE("a reply completes its command with the raw result JSON", "[cdp]") {
+  Fixture f;
+  Outcome version;
+  f.connection.Send("Browser.getVersion", "", version.Callback());
+  CHECK(f.transport.sent.at(0) == R"({"id":1,"method":"Browser.getVersion","params":{}})");
+  f.transport.Deliver(R"({"id":1,"result":{"product":"Chrome/156","protocolVersion":"1.3"}})");
+  REQUIRE(version.calls() == 1);
+  REQUIRE(version.results[0].ok());
+  CHECK(*version.results[0] == R"({"product":"Chrome/156","protocolVersion":"1.3"})");
+  CHECK(f.loop.timer_count() == 0);
+}
+
+TEST_CASE("an error reply fails the command with kProtocol", "[cdp]") {
+  Fixture f;
+  Outcome missing;
+  f.connection.Send("No.suchMethod", "{}", missing.Callback());
+  f.transport.Deliver(R"({"error":{"message":"'No.suchMethod' wasn't found","code":-32601},"id":1})");
+  REQUIRE(missing.calls() == 1);
+  CHECK(missing.code() == Code::kProtocol);
+  CHECK(missing.message() == "-32601: 'No.suchMethod' wasn't found");
+}
+
+TEST_CASE("events route by sessionId, and to the browser without one", "[cdp]") {
+  Fixture f;
+  Session& page = f.connection.CreateSession("S1");
+  std::vector<std::string> browser_seen, page_seen;
+  f.connection.on_event = [&](const protocol::Event& e) {
+    browser_seen.push_back(std::get<protocol::TargetInfoChanged>(e).target_info.target_id);
+  };
+  page.on_event = [&](const protocol::Event& e) {
+    page_seen.push_back(std::get<protocol::LoadEventFired>(e).timestamp > 0 ? "load" : "?");
+  };
+  f.transport.Deliver(R"({"method":"Target.targetInfoChanged","params":{"targetInfo":{"targetId":"T1"}}})");
+  f.transport.Deliver(R"({"method":"Page.loadEventFired","params":{"timestamp":12.5},"sessionId":"S1"})");
+  f.transport.Deliver(R"({"method":"Page.loadEventFired","params":{"timestamp":1},"sessionId":"GONE"})");
+  f.transport.Deliver(R"({"method":"Page.lifecycleEvent","params":{"name":"load"},"sessionId":"S1"})");
+  CHECK(browser_seen == std::vector<std::string>{"T1"});
+  CHECK(page_seen == std::vector<std::string>{"load"});
+  CHECK(f.connection.dropped_messages() == 0);
+
+  Outcome eval;
+  page.Send("Runtime.evaluate", R"({"expression":"1"})", eval.Callback());
+  CHECK(f.transport.sent.at(0) ==
+        R"({"id":1,"method":"Runtime.evaluate","sessionId":"S1","params":{"expression":"1"}})");
+  f.transport.Deliver(R"({"id":1,"result":{"result":{"type":"number","value":1}},"sessionId":"S1"})");
+  REQUIRE(eval.calls() == 1);
+  CHECK(eval.results[0].ok());
+}
+
+TEST_CASE("keys in any order decode the same", "[cdp]") {
+  Fixture f;
+  Session& page = f.connection.CreateSession("S1");
+  std::vector<std::string> urls;
+  page.on_event = [&](const protocol::Event& e) {
+    urls.push_back(std::get<protocol::RequestWillBeSent>(e).request.url);
+  };
+  f.transport.Deliver(
+      R"({"sessionId":"S1","params":{"request":{"url":"http://a.test/x","method":"GET","headers":{}},)"
+      R"("requestId":"R1"},"method":"Network.requestWillBeSent"})");
+  f.transport.Deliver(
+      R"({"params":{"requestId":"R2","request":{"method":"GET","url":"http://a.test/y"}},)"
+      R"("method":"Network.requestWillBeSent","sessionId":"S1"})");
+  CHECK(urls == std::vector<std::string>{"http://a.test/x", "http://a.test/y"});
+
+  Outcome version;
+  f.connection.Send("Browser.getVersion", "{}", version.Callback());
+  f.transport.Deliver(R"({"result":{"product":"p"},"id":1})");
+  REQUIRE(version.calls() == 1);
+  CHECK(*version.results[0] == R"({"product":"p"})");
+}
+
+TEST_CASE("undecodable messages are dropped and counted; later ones still route", "[cdp]") {
+  Fixture f;
+  Session& page = f.connection.CreateSession("S1");
+  int events = 0;
+  page.on_event = [&](const protocol::Event&) { ++events; };
+  f.transport.Deliver("not json at all");
+  f.transport.Deliver(R"(["an","array"])");
+  f.transport.Deliver(R"({"params":{}})");  // neither id nor method
+  f.transport.Deliver(R"({"method":"Network.loadingFinished","params":{"timestamp":1},"sessionId":"S1"})");
+  f.transport.Deliver(R"({"method":"Network.loadingFinished","params":{"requestId":7},"sessionId":"S1"})");
+  f.transport.Deliver(R"({"method":"Network.dataReceived","params":{"requestId":"R1"},"sessi)");
+  CHECK(f.connection.dropped_messages() == 6);
+  CHECK(events == 0);
+
+  f.transport.Deliver(R"({"method":"Network.loadingFinished","params":{"requestId":"R1"},"sessionId":"S1"})");
+  CHECK(events == 1);
+  Outcome version;
+  f.connection.Send("Browser.getVersion", "{}", version.Callback());
+  f.transport.Deliver(R"({"id":1,"result":{}})");
+  CHECK(version.calls() == 1);
+}
+
+TEST_CASE("DestroySession fails that session's commands with kTargetClosed", "[cdp]") {
+  Fixture f;
+  Session& s1 = f.connection.CreateSession("S1");
+  f.connection.CreateSession("S2").Send("Page.enable", "{}", [](auto) {});
+  Outcome enable, browser;
+  s1.Send("Network.enable", "{}", enable.Callback());
+  f.connection.Send("Browser.getVersion", "{}", browser.Callback());
+  f.connection.DestroySession("S1");
+  REQUIRE(enable.calls() == 1);
+  CHECK(enable.code() == Code::kTargetClosed);
+  CHECK(f.connection.FindSession("S1") == nullptr);
+  CHECK(f.connection.FindSession("S2") != nullptr);
+  CHECK(f.connection.pending_count() == 2);
+  CHECK(browser.calls() == 0);
+  f.loop.RunPosted();
+}
+
+TEST_CASE("a handler may destroy the session whose event it is handling", "[cdp]") {
+  Fixture f;
+  Session& page = f.connection.CreateSession("S1");
+  std::string captured = "keep me";
+  int calls = 0;
+  page.on_event = [&f, &calls, captured](const protocol::Event&) {
+    f.connection.DestroySession("S1");
+    ++calls;
+    CHECK(captured == "keep me");  // the handler's state is still alive
+  };
+  f.transport.Deliver(R"({"method":"Inspector.detached","params":{"reason":"x"},"sessionId":"S1"})");
+  f.transport.Deliver(R"({"method":"Inspector.detached","params":{"reason":"x"},"sessionId":"S1"})");
+  CHECK(calls == 1);
+  f.loop.RunPosted();
+}
+
+TEST_CASE("Send after close fails later, never inside Send", "[cdp]") {
+  Fixture f;
+  f.transport.Drop({1006, "abnormal"});
+  Outcome late;
+  f.connection.Send("Browser.getVersion", "{}", late.Callback());
+  CHECK(late.calls() == 0);
+  CHECK(f.transport.sent.empty());
+  f.loop.RunPosted();
+  REQUIRE(late.calls() == 1);
+  CHECK(late.code() == Code::kConnectionClosed);
+  CHECK_THAT(late.message(), Catch::Contains("1006"));
+}
+
+TEST_CASE("a callback that sends again while all fail gets kConnectionClosed once", "[cdp]") {
+  Fixture f;
+  Outcome first, second, retry;
+  f.connection.Send("A.one", "{}", [&](common::Result<std::string> r) {
+    first.results.push_back(std::move(r));
+    f.connection.Send("A.retry", "{}", retry.Callback());
+  });
+  f.connection.Send("A.two", "{}", second.Callback());
+  f.transport.Drop({0, "connection lost"});
+  CHECK(first.calls() == 1);
+  CHECK(second.calls() == 1);
+  CHECK(retry.calls() == 0);
+  f.loop.RunPosted();
+  REQUIRE(retry.calls() == 1);
+  CHECK(retry.code() == Code::kConnectionClosed);
+  CHECK(f.connection.pending_count() == 0);
+}
+
+TEST_CASE("destroying the Connection fails what is pending", "[cdp]") {
+  ScriptedTransport transport;
+  FakeLoop loop;
+  Outcome pending;
+  {
+    Connection connection(transport, loop, Duration(1000));
+    connection.Send("Browser.getVersion", "{}", pending.Callback());
+  }
+  REQUIRE(pending.calls() == 1);
+  CHECK(pending.code() == Code::kConnectionClosed);
+  CHECK(loop.timer_count() == 0);
+  loop.Advance(Duration(5000));
+  CHECK(pending.calls() == 1);
+}
+
+TEST_CASE("a real transcript routes to sessions created from attachedToTarget", "[cdp]") {
+  Fixture f;
+  std::map<std::string, int> events_per_session;
+  std::function<void(const protocol::Event&, const std::string&)> on_event;
+  on_event = [&](const protocol::Event& e, const std::string& from) {
+    ++events_per_session[from];
+    if (auto* attached = std::get_if<protocol::AttachedToTarget>(&e)) {
+      const std::string id = attached->session_id;
+      f.connection.CreateSession(id).on_event = [&, id](const protocol::Event& ev) { on_event(ev, id); };
+    }
+  };
+  f.connection.on_event = [&](const protocol::Event& e) { on_event(e, "browser"); };
+  std::ifstream in(std::string(TRACKSCAN_SOURCE_DIR) + "/tests/fixtures/cdp/cdp_page_load.jsonl");
+  REQUIRE(in.good());
+  int lines = 0;
+  for (std::string line; std::getline(in, line); ++lines) f.transport.Deliver(line);
+  CHECK(lines > 100);
+  CHECK(f.connection.dropped_messages() == 0);
+  CHECK(events_per_session.size() == 3);  // browser, page, cross-site iframe
+  CHECK(events_per_session["browser"] >= 1);
+}
+
+}  // namespace
+}  // namespace cdp

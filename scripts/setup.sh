@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs every Debian package trackscan needs to build, test and run. Idempotent.
+set -euo pipefail
+PACKAGES=(
+  build-essential cmake pkg-config git ca-certificates
+  libwebsockets-dev libsimdjson-dev libpsl-dev libcurl4-openssl-dev
+  libcli11-dev rapidjson-dev libssl-dev
+  cppzmq-dev libzmq3-dev libhiredis-dev
+  catch2 chromium redis-server
+  python3 python3-jsonschema python3-pytest openssl procps
+)
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,103 @@
+// RequestTracker: pairs the Network.* events of ONE CDP session (one target)
+// into finished RequestRecords.
+// Handles: ExtraInfo arriving before or after its request/response; redirect
+// chains that reuse one requestId (one record per hop, linked both ways);
+// loadingFailed without a response; events for unknown ids (ignored);
+// POST bodies fetched later with Network.getRequestPostData.
+// Pure: no I/O, no clock (times come from the events), no simdjson, no CDP
+// session. Not thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "cdp/protocol/events.h"
+#include "worker/records.h"
+
+namespace worker {
+
+struct TrackerContext {
+  std::string visit_id;
+  std::string site;         // registrable domain of the visit; decides third_party
+  std::string target_type;  // page | popup | iframe | worker | shared_worker | service_worker
+  std::string target_url;
+  size_t post_data_cap = 1 << 20;  // bytes kept of a body; longer ones are cut and flagged
+};
+
+class RequestTracker {
+ public:
+  explicit RequestTracker(TrackerContext context);
+
+  // Returns true when the body must be fetched with Network.getRequestPostData
+  // (has_post_data without an inline body); the record then waits for OnPostData.
+  bool OnRequestWillBeSent(const cdp::protocol::RequestWillBeSent& e);
+  void OnRequestExtraInfo(const cdp::protocol::RequestWillBeSentExtraInfo& e);
+  void OnResponseExtraInfo(const cdp::protocol::ResponseReceivedExtraInfo& e);
+  void OnResponseReceived(const cdp::protocol::ResponseReceived& e);
+  void OnServedFromCache(const cdp::protocol::RequestServedFromCache& e);
+  void OnLoadingFinished(const cdp::protocol::LoadingFinished& e);
+  void OnLoadingFailed(const cdp::protocol::LoadingFailed& e);
+  // The getRequestPostData answer; nullopt when the browser could not give it.
+  // `base64` bodies are decoded before the cap applies.
+  void OnPostData(const std::string& request_id, std::optional<std::string> body, bool base64);
+
+  // Moves out records finished since the last call, in the order they finished.
+  std::vector<RequestRecord> TakeCompleted();
+  // Visit end: every record still open, with finished=false (kept, never dropped).
+  std::vector<RequestRecord> Flush();
+
+  // Records not yet handed out: open hops plus finished ones awaiting OnPostData.
+  size_t in_flight() const { return open_.size() + held_.size(); }
+  // The URL of the current hop of an open request; "" when the id is unknown
+  // (e.g. its ExtraInfo came first). For attributing Set-Cookie lines.
+  std::string UrlOf(const std::string& request_id) const;
+  const TrackerContext& context() const { return context_; }
+  // Updates target_url (a page's URL changes as it navigates).
+  void set_target_url(std::string url) { context_.target_url = std::move(url); }
+
+ private:
+  struct Open {
+    RequestRecord record;
+    std::string cdp_id;  // the requestId every hop of a redirect chain shares
+    int hop = 0;
+    uint64_t seq = 0;    // opening order, so Flush is deterministic
+    double started = 0;  // event timestamp, seconds
+    bool awaiting_post_data = false;
+    bool response_seen = false;
+    bool expects_response_extra = false;  // responseReceived.hasExtraInfo (assumed for redirects)
+    bool has_extra_request_headers = false;
+    bool has_extra_response_headers = false;
+  };
+  // The latest closed hop of a requestId that still lacks an ExtraInfo, so a
+  // late one can be merged while the record is not yet taken.
+  struct Late {
+    std::string record_id;
+    bool wants_request = false, wants_response = false;
+  };
+  Open NewHop(const cdp::protocol::RequestWillBeSent& e, int hop);
+  void CloseRedirectHop(Open hop, const cdp::protocol::RequestWillBeSent& e);
+  void Close(std::unordered_map<std::string, Open>::iterator it, double timestamp);
+  void Complete(Open hop);
+  bool PatchLate(const cdp::protocol::ResponseReceivedExtraInfo& e);
+  bool PatchLate(const cdp::protocol::RequestWillBeSentExtraInfo& e);
+  RequestRecord* FindUntaken(const std::string& record_id);
+  void ApplyPostData(RequestRecord& record, std::optional<std::string> body) const;
+
+  TrackerContext context_;
+  std::unordered_map<std::string, Open> open_;  // by requestId: the current hop
+  std::vector<Open> held_;                      // finished, waiting for OnPostData
+  // ExtraInfo that arrived before its hop could take it, oldest first; capped
+  // so ids that never get a requestWillBeSent cannot grow memory.
+  std::deque<cdp::protocol::RequestWillBeSentExtraInfo> early_request_extra_;
+  std::deque<cdp::protocol::ResponseReceivedExtraInfo> early_response_extra_;
+  std::unordered_map<std::string, Late> late_;  // by requestId; cleared by TakeCompleted
+  std::vector<RequestRecord> completed_;
+  uint64_t next_seq_ = 0;
+};
+
+}  // namespace worker

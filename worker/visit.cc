@@ -1,0 +1,393 @@
+#include "worker/visit.h"
+
+#include <variant>
+
+#include "cdp/json_object.h"
+#include "cdp/protocol/decode.h"
+#include "worker/clock_format.h"
+#include "worker/cookie_hook.h"
+#include "worker/normalize/registrable_domain.h"
+
+namespace worker {
+
+namespace p = cdp::protocol;
+using common::Duration;
+using common::Result;
+
+struct Visit::Target {
+  cdp::Session* session = nullptr;  // null once detached
+  std::string session_id, target_id, type, url;
+  RequestTracker tracker;
+  std::unordered_map<std::string, std::string> websocket_urls;  // request id -> url
+  Target(TrackerContext context) : tracker(std::move(context)) {}
+};
+
+namespace {
+
+constexpr Duration kTickInterval{100};
+constexpr Duration kSetupTimeout{10000};
+constexpr Duration kResumeDeadline{3000};
+void Ignore(Result<std::string>) {}
+
+}  // namespace
+
+Visit::Visit(cdp::Connection& browser, common::Loop& loop, const VisitOptions& options,
+             VisitRecord seed, std::string context_id, std::string cookie_binding,
+             std::function<void(VisitResult)> on_done)
+    : browser_(browser),
+      loop_(loop),
+      options_(options),
+      record_(std::move(seed)),
+      context_id_(std::move(context_id)),
+      cookie_binding_(std::move(cookie_binding)),
+      on_done_(std::move(on_done)),
+      cookies_(record_.visit_id, record_.site) {}
+
+Visit::~Visit() {
+  *alive_ = false;
+  if (tick_timer_) loop_.CancelTimer(*tick_timer_);
+}
+
+void Visit::Start() {
+  started_ = navigated_ = last_activity_ = loop_.Now();
+  record_.started_at = NowRfc3339();
+  tick_timer_ = loop_.AddTimer(kTickInterval, [this] { Tick(); });
+  // The page opens blank and paused (auto-attach), so the recorders are in
+  // place before the entry URL's first request; Navigate() follows its set-up.
+  auto alive = alive_;
+  browser_.Send("Target.createTarget",
+                cdp::JsonObject().Set("url", "about:blank").Set("browserContextId", context_id_).Build(),
+                [this, alive](Result<std::string> r) {
+                  if (!*alive || r.ok() || finishing_) return;
+                  Finish("error", "could not open a page: " + r.status().ToString());
+                });
+}
+
+void Visit::OnTargetAttached(cdp::Session& session, const p::TargetInfo& info) {
+  std::string type = info.type;
+  if (type == "page" && main_ != nullptr) type = "popup";
+  auto target = std::make_unique<Target>(TrackerContext{record_.visit_id, record_.site, type, info.url,
+                                                        options_.post_data_cap});
+  Target& t = *target;
+  t.session = &session;
+  t.session_id = session.id();
+  t.target_id = info.target_id;
+  t.type = type;
+  t.url = info.url;
+  targets_[session.id()] = std::move(target);
+  if (type == "page") main_ = &t;
+  if (type == "page" || type == "popup" || type == "iframe") frames_[info.target_id] = info.url;
+  if (type == "popup") {
+    result_.popups.push_back(PopupRecord{record_.visit_id, info.url, TargetUrl(info.opener_id),
+                                         info.target_id, true});
+  }
+  session.on_event = [this, &t](const p::Event& event) {
+    std::visit([&](const auto& e) { Handle(t, e); }, event);
+  };
+  SetUpTarget(t);
+}
+
+// Everything is sent while the target is paused, and it runs only once the
+// set-up is acknowledged: the renderer-side agents (subresource requests,
+// frame events) are enabled only when their replies arrive, and a page that
+// ran earlier would load its first subresources unrecorded. A command to a
+// paused service worker can hang, so the target runs after kResumeDeadline
+// at the latest, whatever is still unanswered.
+void Visit::SetUpTarget(Target& t) {
+  cdp::Session& s = *t.session;
+  struct Setup { int unanswered = 0; bool resumed = false; };
+  auto setup = std::make_shared<Setup>();
+  auto alive = alive_;
+  std::string session_id = t.session_id;
+  auto resume = [this, alive, setup, session_id] {
+    if (!*alive || setup->resumed) return;
+    setup->resumed = true;
+    auto it = targets_.find(session_id);
+    if (it == targets_.end() || it->second->session == nullptr) return;
+    Target& target = *it->second;
+    target.session->Send("Runtime.runIfWaitingForDebugger", "{}", Ignore, kSetupTimeout);
+    if (&target == main_ && !finishing_) Navigate();
+  };
+  auto send = [&](std::string_view method, std::string params) {
+    ++setup->unanswered;
+    s.Send(method, std::move(params), [setup, resume](Result<std::string>) {
+      if (--setup->unanswered == 0) resume();
+    }, kSetupTimeout);
+  };
+  send("Network.enable",
+       cdp::JsonObject().Set("maxPostDataSize", static_cast<int64_t>(options_.post_data_cap)).Build());
+  if (t.type == "page" || t.type == "popup" || t.type == "iframe") {
+    send("Page.enable", "{}");
+    send("Runtime.addBinding", cdp::JsonObject().Set("name", cookie_binding_).Build());
+    send("Page.addScriptToEvaluateOnNewDocument",
+         cdp::JsonObject().Set("source", CookieHookSource(cookie_binding_)).Set("runImmediately", true).Build());
+    send("Runtime.setAsyncCallStackDepth", R"({"maxDepth":32})");
+  }
+  send("Target.setAutoAttach", R"({"autoAttach":true,"waitForDebuggerOnStart":true,"flatten":true})");
+  loop_.AddTimer(kResumeDeadline, resume);
+}
+
+void Visit::Navigate() {
+  navigating_ = true;
+  navigated_ = last_activity_ = loop_.Now();
+  auto alive = alive_;
+  // Page.navigate answers when the navigation commits or fails; a slow first
+  // byte must not pass for a failure, so its deadline is the visit's.
+  main_->session->Send(
+      "Page.navigate", cdp::JsonObject().Set("url", record_.input_url).Build(),
+      [this, alive](Result<std::string> r) {
+        if (!*alive || finishing_) return;
+        if (!r.ok()) return;  // the deadline decides; a hung navigate is a timeout
+        auto nav = p::DecodeNavigate(r.value());
+        if (nav.ok() && !nav->error_text.empty()) {
+          navigation_error_ = nav->error_text;
+          Finish("error", nav->error_text);
+        }
+      },
+      options_.timeout);
+}
+
+void Visit::OnTargetDetached(const std::string& session_id) {
+  auto it = targets_.find(session_id);
+  if (it != targets_.end()) it->second->session = nullptr;  // records stay until the end
+}
+
+void Visit::OnTargetInfoChanged(const p::TargetInfo& info) {
+  for (auto& [id, t] : targets_) {
+    if (t->target_id != info.target_id) continue;
+    t->url = info.url;
+    t->tracker.set_target_url(info.url);
+  }
+  for (auto& popup : result_.popups) {
+    if (popup.target_id == info.target_id && !info.url.empty() && info.url != "about:blank") popup.url = info.url;
+  }
+}
+
+void Visit::OnDownload(const p::DownloadWillBegin& e) {
+  for (const auto& d : result_.downloads) {
+    if (d.url == e.url && d.suggested_filename == e.suggested_filename) return;  // Page and Browser both report
+  }
+  result_.downloads.push_back(DownloadRecord{record_.visit_id, e.url, e.suggested_filename, "denied"});
+}
+
+std::string Visit::TargetUrl(const std::string& target_id) const {
+  for (const auto& [id, t] : targets_) {
+    if (t->target_id == target_id) return t->url;
+  }
+  return "";
+}
+
+// ---- network events ----
+
+void Visit::Handle(Target& t, const p::RequestWillBeSent& e) {
+  last_activity_ = loop_.Now();
+  if (!e.frame_id.empty() && !frames_.count(e.frame_id)) frames_[e.frame_id] = "";
+  if (!t.tracker.OnRequestWillBeSent(e) || t.session == nullptr) return;
+  ++pending_post_data_;
+  auto alive = alive_;
+  std::string id = e.request_id;
+  t.session->Send("Network.getRequestPostData", cdp::JsonObject().Set("requestId", id).Build(),
+                  [this, alive, &t, id](Result<std::string> r) {
+                    if (!*alive) return;
+                    auto body = r.ok() ? p::DecodeGetRequestPostData(r.value())
+                                       : Result<p::PostData>(r.status());
+                    if (body.ok()) t.tracker.OnPostData(id, body->data, body->base64_encoded);
+                    else t.tracker.OnPostData(id, std::nullopt, false);
+                    --pending_post_data_;
+                    MaybeComplete();
+                  },
+                  kSetupTimeout);
+}
+
+void Visit::Handle(Target& t, const p::RequestWillBeSentExtraInfo& e) { t.tracker.OnRequestExtraInfo(e); }
+
+void Visit::Handle(Target& t, const p::ResponseReceived& e) {
+  last_activity_ = loop_.Now();
+  t.tracker.OnResponseReceived(e);
+  if (&t == main_ && e.type == "Document" && e.frame_id == t.target_id) {
+    record_.status = e.response.status;
+    record_.final_url = e.response.url;
+  }
+}
+
+void Visit::Handle(Target& t, const p::ResponseReceivedExtraInfo& e) {
+  t.tracker.OnResponseExtraInfo(e);
+  // The response URL is not in ExtraInfo; the tracker knows it only once the
+  // pair is complete, so the ledger gets the request's URL via the open record.
+  cookies_.OnResponseExtraInfo(t.tracker.UrlOf(e.request_id), e);
+}
+
+void Visit::Handle(Target&, const p::DataReceived&) { last_activity_ = loop_.Now(); }
+
+void Visit::Handle(Target& t, const p::LoadingFinished& e) {
+  last_activity_ = loop_.Now();
+  t.tracker.OnLoadingFinished(e);
+}
+
+void Visit::Handle(Target& t, const p::LoadingFailed& e) {
+  last_activity_ = loop_.Now();
+  t.tracker.OnLoadingFailed(e);
+}
+
+void Visit::Handle(Target& t, const p::RequestServedFromCache& e) { t.tracker.OnServedFromCache(e); }
+
+// ---- websockets ----
+
+void Visit::Handle(Target& t, const p::WebSocketCreated& e) {
+  last_activity_ = loop_.Now();
+  t.websocket_urls[e.request_id] = e.url;
+  WebSocketRecord r{record_.visit_id, e.request_id, e.url, "open", std::nullopt, std::nullopt, false, 0,
+                    t.type, normalize::IsThirdParty(e.url, record_.site)};
+  result_.websockets.push_back(std::move(r));
+}
+
+void Visit::Handle(Target& t, const p::WebSocketFrame& e) {
+  last_activity_ = loop_.Now();
+  const std::string& url = t.websocket_urls[e.request_id];
+  WebSocketRecord r{record_.visit_id, e.request_id, url, e.sent ? "sent" : "received", e.opcode,
+                    e.payload, false, e.timestamp, t.type, normalize::IsThirdParty(url, record_.site)};
+  if (r.payload->size() > options_.websocket_payload_cap) {
+    r.payload->resize(options_.websocket_payload_cap);
+    r.payload_truncated = true;
+  }
+  result_.websockets.push_back(std::move(r));
+}
+
+void Visit::Handle(Target& t, const p::WebSocketClosed& e) {
+  const std::string& url = t.websocket_urls[e.request_id];
+  result_.websockets.push_back(WebSocketRecord{record_.visit_id, e.request_id, url, "close", std::nullopt,
+                                               std::nullopt, false, e.timestamp, t.type,
+                                               normalize::IsThirdParty(url, record_.site)});
+}
+
+// ---- page events ----
+
+void Visit::Handle(Target& t, const p::LoadEventFired&) {
+  if (&t == main_ && navigating_) record_.load_event_fired = true;
+}
+
+void Visit::Handle(Target& t, const p::FrameNavigated& e) {
+  frames_[e.frame_id] = e.url;
+  if (!e.parent_id.empty()) return;
+  t.url = e.url;
+  t.tracker.set_target_url(e.url);
+  if (&t == main_ && navigating_) record_.final_url = e.url;
+  if (t.type == "popup") {
+    p::TargetInfo info;
+    info.target_id = t.target_id;
+    info.url = e.url;
+    OnTargetInfoChanged(info);
+  }
+}
+
+void Visit::Handle(Target& t, const p::JavascriptDialogOpening& e) {
+  // An unanswered dialog blocks the page. Dismiss it; accept beforeunload so
+  // that leaving the page is never held up.
+  bool accept = e.type == "beforeunload";
+  result_.dialogs.push_back(DialogRecord{record_.visit_id, e.type, e.message, e.url,
+                                         accept ? "accepted" : "dismissed"});
+  if (t.session) {
+    t.session->Send("Page.handleJavaScriptDialog", cdp::JsonObject().Set("accept", accept).Build(), Ignore,
+                    kSetupTimeout);
+  }
+}
+
+void Visit::Handle(Target&, const p::BindingCalled& e) {
+  if (e.name != cookie_binding_) return;
+  auto write = ParseCookieHookPayload(e.payload);
+  if (!write) return;
+  write->visit_id = record_.visit_id;
+  write->third_party = write->script_url && normalize::IsThirdParty(*write->script_url, record_.site);
+  cookies_.OnScriptWrite(*write);
+}
+
+// ---- page done ----
+
+// Done when the page loaded (or its navigation failed), the minimum dwell has
+// passed, and the network has been quiet for the quiet period. Requests that
+// never finish (keepalive, beacons, long polls) make no events, so they cannot
+// hold the visit open; they are flushed as unfinished records.
+void Visit::Tick() {
+  tick_timer_.reset();
+  if (finishing_) return;
+  auto now = loop_.Now();
+  if (now - started_ >= options_.timeout) {
+    return Finish("timeout", "visit deadline of " + std::to_string(options_.timeout.count() / 1000) + " s");
+  }
+  bool dwelled = navigating_ && now - navigated_ >= options_.min_dwell;
+  bool quiet = now - last_activity_ >= options_.quiet_period;
+  if (record_.load_event_fired && dwelled && quiet) {
+    if (record_.status && *record_.status >= 400) return Finish("error", "HTTP " + std::to_string(*record_.status));
+    return Finish("ok", std::nullopt);
+  }
+  tick_timer_ = loop_.AddTimer(kTickInterval, [this] { Tick(); });
+}
+
+void Visit::Finish(const std::string& outcome, std::optional<std::string> error) {
+  if (finishing_) return;
+  finishing_ = true;
+  record_.outcome = outcome;
+  record_.error = std::move(error);
+  if (main_ && main_->session) main_->session->Send("Page.stopLoading", "{}", Ignore, kSetupTimeout);
+  CollectCookies();
+}
+
+void Visit::CollectCookies() {
+  auto alive = alive_;
+  browser_.Send("Storage.getCookies", cdp::JsonObject().Set("browserContextId", context_id_).Build(),
+                [this, alive](Result<std::string> r) {
+                  if (!*alive) return;
+                  if (r.ok()) {
+                    auto jar = p::DecodeGetCookies(r.value());
+                    if (jar.ok()) jar_ = std::move(jar.value());
+                  }
+                  cookies_collected_ = true;
+                  MaybeComplete();
+                },
+                kSetupTimeout);
+}
+
+void Visit::MaybeComplete() {
+  if (!finishing_ || completed_ || !cookies_collected_ || pending_post_data_ > 0) return;
+  Complete(std::move(jar_));
+}
+
+void Visit::Abort(const std::string& reason) {
+  if (completed_) return;
+  if (!finishing_) {
+    finishing_ = true;
+    record_.outcome = "error";
+    record_.error = reason;
+  }
+  result_.browser_lost = true;
+  Complete({});
+}
+
+void Visit::Complete(std::vector<p::Cookie> jar) {
+  completed_ = true;
+  if (tick_timer_) loop_.CancelTimer(*tick_timer_);
+  tick_timer_.reset();
+  record_.ended_at = NowRfc3339();
+  if (record_.final_url.empty()) record_.final_url = record_.input_url;
+  for (auto& [id, t] : targets_) {
+    for (auto* batch : {&t->tracker}) {
+      for (auto& r : batch->TakeCompleted()) result_.requests.push_back(std::move(r));
+      for (auto& r : batch->Flush()) result_.requests.push_back(std::move(r));
+    }
+  }
+  for (auto& r : result_.requests) {
+    if (r.frame_id) {
+      auto f = frames_.find(*r.frame_id);
+      if (f != frames_.end() && !f->second.empty()) r.frame_url = f->second;
+    }
+  }
+  result_.cookies = cookies_.Finish(jar);
+  result_.cookie_writes = cookies_.writes();
+  record_.request_count = static_cast<int64_t>(result_.requests.size());
+  record_.cookie_count = static_cast<int64_t>(result_.cookies.size());
+  result_.visit = record_;
+  auto done = std::move(on_done_);
+  done(std::move(result_));
+}
+
+}  // namespace worker

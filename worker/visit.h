@@ -1,0 +1,124 @@
+// Visit: records one page visit in its own browser context, from the first
+// request of every target in it (page, popups, OOPIFs, workers, service
+// workers) to the final cookie jar, and decides when the page is done.
+// Created and owned by Browser, which routes the visit's targets and events
+// to it. Borrows the browser Connection and the Loop (both outlive it).
+// Loop thread only. `on_done` fires exactly once, with everything recorded,
+// whatever the outcome; the Visit may be destroyed right after.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "cdp/connection.h"
+#include "common/loop.h"
+#include "worker/cookie_ledger.h"
+#include "worker/network/request_tracker.h"
+#include "worker/records.h"
+
+namespace worker {
+
+struct VisitOptions {
+  common::Duration timeout{30000};       // hard deadline, from the start of the visit
+  common::Duration min_dwell{3000};      // never done before this, from the navigation
+  common::Duration quiet_period{2000};   // no network activity for this long
+  size_t post_data_cap = 1 << 20;
+  size_t websocket_payload_cap = 64 << 10;
+};
+
+struct VisitResult {
+  VisitRecord visit;
+  std::vector<RequestRecord> requests;
+  std::vector<WebSocketRecord> websockets;
+  std::vector<CookieRecord> cookies;
+  std::vector<CookieWriteRecord> cookie_writes;
+  std::vector<DialogRecord> dialogs;
+  std::vector<PopupRecord> popups;
+  std::vector<DownloadRecord> downloads;
+  bool browser_lost = false;  // the browser died mid-visit; a retry is worthwhile
+};
+
+class Visit {
+ public:
+  // `cookie_binding` is the Runtime binding the cookie hook reports through.
+  Visit(cdp::Connection& browser, common::Loop& loop, const VisitOptions& options,
+        VisitRecord seed, std::string context_id, std::string cookie_binding,
+        std::function<void(VisitResult)> on_done);
+  ~Visit();
+  Visit(const Visit&) = delete;
+  Visit& operator=(const Visit&) = delete;
+
+  // Opens the page (about:blank, paused until set up) and then navigates.
+  void Start();
+  const std::string& context_id() const { return context_id_; }
+
+  // A target of this visit's context was attached and is paused: install the
+  // recorders, then let it run. `session` lives until OnTargetDetached.
+  void OnTargetAttached(cdp::Session& session, const cdp::protocol::TargetInfo& info);
+  void OnTargetDetached(const std::string& session_id);
+  void OnTargetInfoChanged(const cdp::protocol::TargetInfo& info);
+  void OnDownload(const cdp::protocol::DownloadWillBegin& e);
+  bool HasFrame(const std::string& frame_id) const { return frames_.count(frame_id) > 0; }
+  // The browser is gone: finish now with what was recorded (no CDP calls).
+  void Abort(const std::string& reason);
+
+ private:
+  struct Target;
+  template <typename Event> void Handle(Target& t, const Event&) {}
+  void Handle(Target& t, const cdp::protocol::RequestWillBeSent& e);
+  void Handle(Target& t, const cdp::protocol::RequestWillBeSentExtraInfo& e);
+  void Handle(Target& t, const cdp::protocol::ResponseReceived& e);
+  void Handle(Target& t, const cdp::protocol::ResponseReceivedExtraInfo& e);
+  void Handle(Target& t, const cdp::protocol::DataReceived& e);
+  void Handle(Target& t, const cdp::protocol::LoadingFinished& e);
+  void Handle(Target& t, const cdp::protocol::LoadingFailed& e);
+  void Handle(Target& t, const cdp::protocol::RequestServedFromCache& e);
+  void Handle(Target& t, const cdp::protocol::WebSocketCreated& e);
+  void Handle(Target& t, const cdp::protocol::WebSocketFrame& e);
+  void Handle(Target& t, const cdp::protocol::WebSocketClosed& e);
+  void Handle(Target& t, const cdp::protocol::LoadEventFired& e);
+  void Handle(Target& t, const cdp::protocol::FrameNavigated& e);
+  void Handle(Target& t, const cdp::protocol::JavascriptDialogOpening& e);
+  void Handle(Target& t, const cdp::protocol::BindingCalled& e);
+  void Handle(Target& t, const cdp::protocol::DownloadWillBegin& e) { OnDownload(e); }
+
+  void SetUpTarget(Target& t);
+  void Navigate();
+  void Tick();
+  void Finish(const std::string& outcome, std::optional<std::string> error);
+  void CollectCookies();
+  void MaybeComplete();
+  void Complete(std::vector<cdp::protocol::Cookie> jar);
+  std::string TargetUrl(const std::string& target_id) const;
+
+  cdp::Connection& browser_;
+  common::Loop& loop_;
+  VisitOptions options_;
+  VisitRecord record_;
+  std::string context_id_;
+  std::string cookie_binding_;
+  std::function<void(VisitResult)> on_done_;
+
+  std::map<std::string, std::unique_ptr<Target>> targets_;  // by session id; kept after detach
+  Target* main_ = nullptr;
+  std::unordered_map<std::string, std::string> frames_;  // frame id -> last URL
+  CookieLedger cookies_;
+  VisitResult result_;
+
+  common::TimePoint started_, navigated_, last_activity_;
+  std::optional<common::TimerId> tick_timer_;
+  bool navigating_ = false, finishing_ = false, completed_ = false;
+  std::optional<std::string> navigation_error_;
+  int pending_post_data_ = 0;
+  bool cookies_collected_ = false;
+  std::vector<cdp::protocol::Cookie> jar_;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace worker
