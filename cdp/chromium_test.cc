@@ -106,10 +106,7 @@ common::Result<std::string> Call(LwsLoop& loop, Target& target, std::string_view
                                  std::string params) {
   std::optional<common::Result<std::string>> result;
   target.Send(method, std::move(params), [&](common::Result<std::string> r) { result = std::move(r); });
-  auto t0 = std::chrono::steady_clock::now();
-  bool ok = RunFor(loop, Duration(60000), [&] { return result.has_value(); });
-  fprintf(stderr, "%s: %lld ms\n", std::string(method).c_str(), (long long)std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now()-t0).count());
-  if (!ok) {
+  if (!RunFor(loop, Duration(60000), [&] { return result.has_value(); })) {
     return common::Status::Timeout(std::string(method) + " (test)");
   }
   return std::move(*result);

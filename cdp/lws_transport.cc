@@ -146,8 +146,13 @@ void LwsTransport::Close() {
   }
 }
 
+// lws may run this from its timer phase, right before it polls: wake the
+// poll so the loop's RunUntil sees what the callbacks changed.
+void LwsTransport::WakeLoop() { lws_cancel_service(loop_.context()); }
+
 void LwsTransport::OnEstablished() {
   connecting_ = false;
+  WakeLoop();
   if (!outgoing_.empty() || closing_) lws_callback_on_writable(wsi_);
   if (on_open_) {
     auto on_open = std::move(on_open_);
@@ -210,6 +215,7 @@ void LwsTransport::FireClose(int code, std::string reason) {
   if (wsi_ != nullptr) lws_set_opaque_user_data(wsi_, nullptr);
   wsi_ = nullptr;
   outgoing_.clear();
+  WakeLoop();
   if (on_close) {
     auto on_close_fn = std::move(on_close);
     on_close_fn(CloseInfo{code, std::move(reason)});  // may destroy this: touch nothing after

@@ -38,6 +38,7 @@ class LwsTransport final : public Transport {
   int OnWritable(lws* wsi);
   void OnPeerClose(const unsigned char* data, size_t len);
   void OnLost(std::string reason);
+  void WakeLoop();
   LwsLoop& loop_;
   lws* wsi_ = nullptr;
   std::function<void()> on_open_;

@@ -41,6 +41,7 @@ constexpr const char* kPreferences =
 Status WriteProfile(const fs::path& dir) {
   std::error_code ec;
   fs::create_directories(dir / "Default", ec);
+  if (!ec) fs::create_directories(dir / "tmp", ec);
   if (ec) return Status::Internal("create profile: " + ec.message());
   std::ofstream prefs(dir / "Default" / "Preferences");
   prefs << kPreferences;
@@ -52,6 +53,9 @@ Status WriteProfile(const fs::path& dir) {
 [[noreturn]] void ExecChrome(const std::string& path, const std::vector<std::string>& args,
                              const fs::path& log) {
   setsid();  // own process group: Kill() takes renderers and zygotes with it
+  // Chromium leaves org.chromium.Chromium.* files in TMPDIR when killed; keep
+  // them inside the profile, which Kill() removes.
+  setenv("TMPDIR", (log.parent_path() / "tmp").c_str(), 1);
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   if (fd >= 0) { dup2(fd, 1); dup2(fd, 2); close(fd); }

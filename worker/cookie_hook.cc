@@ -5,15 +5,21 @@
 namespace worker {
 namespace {
 
-// The binding is taken and deleted before any page script can see it; the
+// Chromium installs the binding in a new document after this hook has run,
+// so it is looked up at the first report, then taken off the globals. The
 // setters are wrapped in Proxies so they keep their native names and
 // toString. The stack is read from an Error: the first URL frame that is not
 // the hook itself is the writer.
 constexpr const char* kHookTemplate = R"JS((() => {
   const name = "@BINDING@";
-  const send = globalThis[name];
-  if (typeof send !== "function") return;
-  try { delete globalThis[name]; } catch (e) {}
+  let binding = null;
+  const send = (message) => {
+    if (!binding && typeof globalThis[name] === "function") {
+      binding = globalThis[name];
+      try { delete globalThis[name]; } catch (e) {}
+    }
+    if (binding) binding(message);
+  };
   const stackUrls = () => {
     const out = [];
     const re = /((?:https?|file|blob|chrome-extension):\/\/[^\s)]+?):\d+:\d+/g;

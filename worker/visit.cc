@@ -121,7 +121,9 @@ void Visit::SetUpTarget(Target& t) {
     send("Runtime.addBinding", cdp::JsonObject().Set("name", cookie_binding_).Build());
     send("Page.addScriptToEvaluateOnNewDocument",
          cdp::JsonObject().Set("source", CookieHookSource(cookie_binding_)).Set("runImmediately", true).Build());
-    send("Runtime.setAsyncCallStackDepth", R"({"maxDepth":32})");
+    send("Runtime.enable", "{}");
+    send("Debugger.enable", "{}");
+    send("Debugger.setAsyncCallStackDepth", R"({"maxDepth":32})");
   }
   send("Target.setAutoAttach", R"({"autoAttach":true,"waitForDebuggerOnStart":true,"flatten":true})");
   loop_.AddTimer(kResumeDeadline, resume);

@@ -23,6 +23,22 @@ std::optional<std::string> NonEmpty(const std::string& s) {
   return s.empty() ? std::nullopt : std::optional<std::string>(s);
 }
 
+// CDP joins repeated headers (several Set-Cookie lines) into one value with
+// '\n'; records keep one [name, value] pair per line, as on the wire.
+HeaderList SplitRepeated(const p::Headers& headers) {
+  HeaderList out;
+  out.reserve(headers.size());
+  for (const auto& [name, value] : headers) {
+    size_t start = 0;
+    for (size_t nl = value.find('\n'); nl != std::string::npos; nl = value.find('\n', start)) {
+      out.emplace_back(name, value.substr(start, nl - start));
+      start = nl + 1;
+    }
+    out.emplace_back(name, value.substr(start));
+  }
+  return out;
+}
+
 bool IsRedirectStatus(int status) {
   return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
 }
@@ -96,11 +112,11 @@ std::optional<std::string> DecodeBase64(std::string_view in) {
 }
 
 void ApplyRequestExtra(const p::RequestWillBeSentExtraInfo& e, RequestRecord& record) {
-  record.request_headers = e.headers;  // what went on the wire, Cookie included
+  record.request_headers = SplitRepeated(e.headers);  // what went on the wire, Cookie included
 }
 
 void ApplyResponseExtra(const p::ResponseReceivedExtraInfo& e, RequestRecord& record) {
-  record.response_headers = e.headers;  // raw: the real Set-Cookie lines
+  record.response_headers = SplitRepeated(e.headers);  // raw: the real Set-Cookie lines
   record.blocked_set_cookies.clear();
   for (const p::BlockedSetCookie& blocked : e.blocked_cookies) {
     std::string reasons;
@@ -118,7 +134,7 @@ void ApplyResponse(const p::Response& r, bool keep_headers, RequestRecord& recor
   record.encoded_data_length = r.encoded_data_length;
   record.from_cache = record.from_cache || r.from_disk_cache || r.from_prefetch_cache;
   record.from_service_worker = r.from_service_worker;
-  if (!keep_headers) record.response_headers = r.headers;
+  if (!keep_headers) record.response_headers = SplitRepeated(r.headers);
 }
 
 // What a hop's requestWillBeSent says; the response and the end come later.
@@ -136,7 +152,7 @@ RequestRecord RecordOf(const p::RequestWillBeSent& e, const TrackerContext& cont
   r.initiator_type = e.initiator.type;
   r.initiator_url = NonEmpty(e.initiator.url);
   r.initiator_stack_urls = e.initiator.stack_urls;
-  r.request_headers = e.request.headers;  // replaced by the ExtraInfo's when it comes
+  r.request_headers = SplitRepeated(e.request.headers);  // replaced by the ExtraInfo's when it comes
   if (e.wall_time > 0) r.wall_time = e.wall_time;
   r.third_party = normalize::IsThirdParty(r.url, context.site);
   return r;

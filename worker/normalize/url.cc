@@ -45,13 +45,13 @@ std::string SchemeLikePrefix(std::string_view url) {
 // Parses with curl's defaults: only schemes this libcurl supports parse, so
 // data:, about:, blob: and javascript: URLs are refused (they have no host).
 // `code` receives curl's verdict so callers can explain the refusal.
-common::Result<ParsedUrl> ParseWithCode(std::string_view url, CURLUcode* code) {
+common::Result<ParsedUrl> ParseWithCode(std::string_view url, CURLUcode* code, unsigned flags = 0) {
   *code = CURLUE_MALFORMED_INPUT;
   if (url.empty()) return common::Status::InvalidArgument("not a URL: empty string");
   UrlHandle handle(curl_url());
   if (!handle) return common::Status::Internal("curl_url: out of memory");
   std::string copy(url);  // curl needs a NUL-terminated string
-  *code = curl_url_set(handle.get(), CURLUPART_URL, copy.c_str(), 0);
+  *code = curl_url_set(handle.get(), CURLUPART_URL, copy.c_str(), flags);
   if (*code != CURLUE_OK) {
     return common::Status::InvalidArgument("not a URL: " + copy + " (" +
                                            curl_url_strerror(*code) + ")");
@@ -79,7 +79,10 @@ common::Result<ParsedUrl> ParseUrl(std::string_view url) {
 }
 
 std::string HostOf(std::string_view url) {
-  auto parsed = ParseUrl(url);
+  // Any scheme with an authority has a host (ws:, wss:, ftp:), whether or not
+  // this libcurl could fetch it.
+  CURLUcode code;
+  auto parsed = ParseWithCode(url, &code, CURLU_NON_SUPPORT_SCHEME);
   return parsed.ok() ? parsed->host : "";
 }
 
