@@ -166,7 +166,7 @@ void Browser::OnAttached(const std::string& parent_session, const p::AttachedToT
   std::string context = e.target_info.browser_context_id;
   if (context.empty() && session_contexts_.count(parent_session)) context = session_contexts_[parent_session];
   Visit* visit = IsRecordedType(e.target_info.type) ? VisitForContext(context) : nullptr;
-  if (visit == nullptr) {
+  if (visit == nullptr || !visit->OnTargetAttached(session, e.target_info)) {
     // Not ours to record (the initial tab, a worklet, a closing visit): let it
     // run and let go of it.
     session_contexts_[e.session_id] = "";
@@ -176,7 +176,6 @@ void Browser::OnAttached(const std::string& parent_session, const p::AttachedToT
     return;
   }
   session_contexts_[e.session_id] = context;
-  visit->OnTargetAttached(session, e.target_info);
   // The visit took on_event; wrap it so nested Target.* events reach us first.
   auto visit_handler = std::move(session.on_event);
   std::string id = e.session_id;

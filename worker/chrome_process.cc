@@ -86,6 +86,27 @@ bool ReadActivePort(const fs::path& file, std::string* ws_url) {
   return true;
 }
 
+constexpr const char* kListSwitches[] = {"--disable-features=", "--enable-features="};
+
+// Chromium keeps only the last of a repeated switch, so a user's
+// --disable-features would silently drop ours: feature lists are merged.
+std::vector<std::string> MergeFlags(std::vector<std::string> flags, const std::vector<std::string>& extra) {
+  for (const auto& flag : extra) {
+    bool merged = false;
+    for (std::string_view prefix : kListSwitches) {
+      if (flag.rfind(prefix, 0) != 0) continue;
+      for (auto& existing : flags) {
+        if (existing.rfind(prefix, 0) == 0) {
+          existing += "," + flag.substr(prefix.size());
+          merged = true;
+        }
+      }
+    }
+    if (!merged) flags.push_back(flag);
+  }
+  return flags;
+}
+
 }  // namespace
 
 std::vector<std::string> ChromeProcess::DefaultFlags() {
@@ -119,9 +140,8 @@ Result<std::unique_ptr<ChromeProcess>> ChromeProcess::Launch(const LaunchOptions
   chrome->profile_dir_ = templ;
   if (Status s = WriteProfile(templ); !s.ok()) return s;
 
-  std::vector<std::string> args = DefaultFlags();
+  std::vector<std::string> args = MergeFlags(DefaultFlags(), options.extra_flags);
   args.push_back("--user-data-dir=" + templ);
-  for (const auto& f : options.extra_flags) args.push_back(f);
   args.push_back("about:blank");
   fs::path log = fs::path(templ) / "chrome.log";
 

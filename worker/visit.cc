@@ -26,8 +26,13 @@ namespace {
 
 constexpr Duration kTickInterval{100};
 constexpr Duration kSetupTimeout{10000};
-constexpr Duration kResumeDeadline{3000};
 void Ignore(Result<std::string>) {}
+
+constexpr const char* kAutoAttach = R"({"autoAttach":true,"waitForDebuggerOnStart":true,"flatten":true})";
+
+bool IsFrame(const std::string& target_type) {
+  return target_type == "page" || target_type == "popup" || target_type == "iframe";
+}
 
 }  // namespace
 
@@ -63,7 +68,12 @@ void Visit::Start() {
                 });
 }
 
-void Visit::OnTargetAttached(cdp::Session& session, const p::TargetInfo& info) {
+bool Visit::OnTargetAttached(cdp::Session& session, const p::TargetInfo& info) {
+  // A service worker is reached by both the browser's and the page's
+  // auto-attach; the first session records it.
+  for (const auto& [id, existing] : targets_) {
+    if (existing->target_id == info.target_id && existing->session != nullptr) return false;
+  }
   std::string type = info.type;
   if (type == "page" && main_ != nullptr) type = "popup";
   auto target = std::make_unique<Target>(TrackerContext{record_.visit_id, record_.site, type, info.url,
@@ -82,17 +92,21 @@ void Visit::OnTargetAttached(cdp::Session& session, const p::TargetInfo& info) {
                                          info.target_id, true});
   }
   session.on_event = [this, &t](const p::Event& event) {
+    // The record ends when the page is done: Page.stopLoading then cancels
+    // what is still in flight, which must stay "unfinished", not "failed".
+    if (finishing_) return;
     std::visit([&](const auto& e) { Handle(t, e); }, event);
   };
   SetUpTarget(t);
+  return true;
 }
 
 // Everything is sent while the target is paused, and it runs only once the
 // set-up is acknowledged: the renderer-side agents (subresource requests,
 // frame events) are enabled only when their replies arrive, and a page that
-// ran earlier would load its first subresources unrecorded. A command to a
-// paused service worker can hang, so the target runs after kResumeDeadline
-// at the latest, whatever is still unanswered.
+// ran earlier would load its first subresources unrecorded (seen under load,
+// when replies take seconds). Every command has its deadline, and a timed-out
+// command counts as answered, so a target always runs.
 void Visit::SetUpTarget(Target& t) {
   cdp::Session& s = *t.session;
   struct Setup { int unanswered = 0; bool resumed = false; };
@@ -106,6 +120,7 @@ void Visit::SetUpTarget(Target& t) {
     if (it == targets_.end() || it->second->session == nullptr) return;
     Target& target = *it->second;
     target.session->Send("Runtime.runIfWaitingForDebugger", "{}", Ignore, kSetupTimeout);
+    if (!IsFrame(target.type)) target.session->Send("Target.setAutoAttach", kAutoAttach, Ignore, kSetupTimeout);
     if (&target == main_ && !finishing_) Navigate();
   };
   auto send = [&](std::string_view method, std::string params) {
@@ -116,7 +131,9 @@ void Visit::SetUpTarget(Target& t) {
   };
   send("Network.enable",
        cdp::JsonObject().Set("maxPostDataSize", static_cast<int64_t>(options_.post_data_cap)).Build());
-  if (t.type == "page" || t.type == "popup" || t.type == "iframe") {
+  // A paused worker answers only what the browser process handles (Network);
+  // anything for its own thread waits until it runs, so it is sent after.
+  if (IsFrame(t.type)) {
     send("Page.enable", "{}");
     send("Runtime.addBinding", cdp::JsonObject().Set("name", cookie_binding_).Build());
     send("Page.addScriptToEvaluateOnNewDocument",
@@ -124,9 +141,8 @@ void Visit::SetUpTarget(Target& t) {
     send("Runtime.enable", "{}");
     send("Debugger.enable", "{}");
     send("Debugger.setAsyncCallStackDepth", R"({"maxDepth":32})");
+    send("Target.setAutoAttach", kAutoAttach);
   }
-  send("Target.setAutoAttach", R"({"autoAttach":true,"waitForDebuggerOnStart":true,"flatten":true})");
-  loop_.AddTimer(kResumeDeadline, resume);
 }
 
 void Visit::Navigate() {

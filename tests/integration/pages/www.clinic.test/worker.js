@@ -1,0 +1,1 @@
+fetch("https://tracker.test/px?src=worker").then(() => postMessage("worker done"));
