@@ -35,6 +35,13 @@ FRAME = """<!doctype html><html><body>widget
 <img src="http://sync.adnet.test/sync.gif?partner=1"><script>fetch("/api?x=1")</script></body></html>"""
 
 
+class Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        pass  # the browser closes keep-alive connections at will
+
+
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
@@ -119,7 +126,7 @@ def main():
     ap.add_argument("--dwell", type=float, default=1.0, help="minimum dwell per visit, seconds")
     args = ap.parse_args()
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = Server(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     port = server.server_address[1]
     flags = [f"--host-resolver-rules=MAP * 127.0.0.1:{port}"]

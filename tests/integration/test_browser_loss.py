@@ -1,0 +1,64 @@
+"""A browser killed mid-visit: the visit keeps what it recorded, says why it
+ended, and is retried in a fresh browser as attempt 2."""
+import os
+import signal
+import subprocess
+import time
+
+from conftest import parse_jsonl, schema_problems
+
+
+def main_chromium_pids(tmpdir):
+    """Browser processes (not renderers or zygotes) whose profile is under tmpdir."""
+    pids = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                args = f.read().decode(errors="replace").split("\0")
+        except OSError:
+            continue
+        if any(a.startswith(f"--user-data-dir={tmpdir}") for a in args) and \
+                not any(a.startswith("--type=") for a in args):
+            pids.append(int(pid))
+    return pids
+
+
+def test_killed_browser_is_relaunched_and_the_visit_retried(trackscan_bin, session_tmp, fixture_web,
+                                                            validators):
+    out = os.path.join(session_tmp, "browser-loss.jsonl")
+    cmd = [trackscan_bin, "scan", "https://www.clinic.test/late.html", "--out", out,
+           "--allow-private-targets", "--min-dwell", "5", "--quiet-period", "1",
+           f"--chrome-flag=--host-resolver-rules=MAP * 127.0.0.1:{fixture_web.port}",
+           "--chrome-flag=--ignore-certificate-errors"]
+    before = fixture_web.log_length()
+    proc = subprocess.Popen(cmd, env=dict(os.environ, TMPDIR=session_tmp),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        # Kill once the page itself was served: the first visit is under way
+        # (its dwell is 5 s) and has something to keep.
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not any(
+                e.url.endswith("/late.html") for e in fixture_web.entries_since(before)):
+            time.sleep(0.05)
+        time.sleep(0.5)
+        victims = main_chromium_pids(session_tmp)
+        assert victims, "no Chromium started"
+        for pid in victims:
+            os.kill(pid, signal.SIGKILL)
+        stdout, stderr = proc.communicate(timeout=90)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, stderr
+    with open(out) as f:
+        records = parse_jsonl(f.read())
+    assert not schema_problems(records, validators)
+    visits = sorted((r for r in records if r["type"] == "visit"), key=lambda r: r["attempt"])
+    assert [(v["attempt"], v["outcome"]) for v in visits] == [(1, "error"), (2, "ok")]
+    assert visits[0]["error"].startswith("browser_lost")
+    first, second = visits[0]["visit_id"], visits[1]["visit_id"]
+    # What the first attempt saw before the crash is kept, under its own id.
+    assert any(r["type"] == "request" and r["visit_id"] == first and
+               r["url"] == "https://www.clinic.test/late.html" for r in records)
+    late = [r for r in records if r["type"] == "request" and r["url"] == "https://tracker.test/px?src=late"]
+    assert [r["visit_id"] for r in late] == [second]
