@@ -79,11 +79,14 @@ common::Result<ParsedUrl> ParseUrl(std::string_view url) {
 }
 
 std::string HostOf(std::string_view url) {
-  // Any scheme with an authority has a host (ws:, wss:, ftp:), whether or not
-  // this libcurl could fetch it.
+  // WebSocket URLs have hosts too, though this libcurl cannot fetch them;
+  // browser-internal schemes (chrome-error:, devtools:) do not.
   CURLUcode code;
   auto parsed = ParseWithCode(url, &code, CURLU_NON_SUPPORT_SCHEME);
-  return parsed.ok() ? parsed->host : "";
+  if (!parsed.ok()) return "";
+  const std::string& s = parsed->scheme;
+  bool network = s == "http" || s == "https" || s == "ws" || s == "wss" || s == "ftp";
+  return network ? parsed->host : "";
 }
 
 common::Result<ParsedUrl> ValidateEntryUrl(std::string_view url) {

@@ -28,6 +28,8 @@ TEST_CASE("ParseUrl splits and lower-cases, with default ports", "[worker][url]"
 
 TEST_CASE("HostOf is empty for hostless or unparsable URLs", "[worker][url]") {
   CHECK(HostOf("https://Sub.Example.org/x") == "sub.example.org");
+  CHECK(HostOf("wss://live.chat3p.test/socket") == "live.chat3p.test");  // libcurl cannot fetch ws, still a host
+  CHECK(HostOf("ws://127.0.0.1:9/") == "127.0.0.1");
   for (const char* url : {"", "data:text/html,hi", "about:blank", "blob:https://a.com/uuid",
                           "chrome-error://chromewebdata/", "javascript:void(0)", "not a url"}) {
     INFO(url);
