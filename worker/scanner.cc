@@ -25,11 +25,17 @@ Status Scanner::Run(const std::vector<ScanTarget>& targets) {
 }
 
 void Scanner::LaunchBrowser() {
-  if (++launches_ > kMaxRelaunches) return FailRemaining(Status::Unavailable("Chromium keeps crashing"));
+  if (++launches_ > kMaxRelaunches) {
+    fatal_ = Status::Unavailable("Chromium crashed " + std::to_string(kMaxRelaunches) + " times; giving up");
+    return;
+  }
   auto browser = Browser::Launch(
       loop_, options_.launch,
       [this](Status ready) {
-        if (!ready.ok()) return FailRemaining(ready);
+        if (!ready.ok()) {
+          fatal_ = ready;
+          return;
+        }
         Pump();
       },
       [this](Status) {
@@ -71,10 +77,6 @@ void Scanner::OnResult(Pending job, VisitResult result) {
     --remaining_;
   }
   loop_.Post([this] { Pump(); });
-}
-
-void Scanner::FailRemaining(const Status& why) {
-  fatal_ = why;
 }
 
 }  // namespace worker

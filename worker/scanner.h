@@ -43,7 +43,6 @@ class Scanner {
   void LaunchBrowser();
   void Pump();
   void OnResult(Pending job, VisitResult result);
-  void FailRemaining(const common::Status& why);
 
   cdp::LwsLoop& loop_;
   ScanOptions options_;
@@ -52,7 +51,7 @@ class Scanner {
   std::deque<Pending> queue_;
   size_t active_ = 0, remaining_ = 0;
   int launches_ = 0;
-  common::Status fatal_;
+  common::Status fatal_;  // set when the scan cannot go on; Run returns it
 };
 
 }  // namespace worker

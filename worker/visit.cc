@@ -388,10 +388,7 @@ void Visit::Complete(std::vector<p::Cookie> jar) {
   record_.ended_at = NowRfc3339();
   if (record_.final_url.empty()) record_.final_url = record_.input_url;
   for (auto& [id, t] : targets_) {
-    for (auto* batch : {&t->tracker}) {
-      for (auto& r : batch->TakeCompleted()) result_.requests.push_back(std::move(r));
-      for (auto& r : batch->Flush()) result_.requests.push_back(std::move(r));
-    }
+    for (auto& r : t->tracker.Flush()) result_.requests.push_back(std::move(r));  // finished, then open
   }
   for (auto& r : result_.requests) {
     if (r.frame_id) {

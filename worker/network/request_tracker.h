@@ -48,7 +48,8 @@ class RequestTracker {
 
   // Moves out records finished since the last call, in the order they finished.
   std::vector<RequestRecord> TakeCompleted();
-  // Visit end: every record still open, with finished=false (kept, never dropped).
+  // Visit end: every record not yet taken: the completed ones, then those
+  // still awaiting their body, then open ones with finished=false. Drops nothing.
   std::vector<RequestRecord> Flush();
 
   // Records not yet handed out: open hops plus finished ones awaiting OnPostData.
