@@ -1,25 +1,20 @@
 #include "cdp/connection.h"
 
-#include <simdjson.h>
-
 #include <cstdio>
-#include <cstdlib>
 #include <utility>
 #include <vector>
 
 #include "cdp/protocol/decode.h"
+#include "cdp/protocol/internal/json_reader.h"
 
 namespace cdp {
 
-namespace od = simdjson::ondemand;
+namespace json = protocol::internal;
 using common::Status;
 
 // One parser and one padded input buffer, reused for every message so their
 // memory is allocated once per connection, not once per message.
-struct Connection::Parser {
-  od::parser parser;
-  std::string buffer;  // the message, with SIMDJSON_PADDING spare capacity
-};
+struct Connection::Parser : json::Parser {};
 
 // Views into Parser: valid until the next message is parsed.
 struct Connection::Envelope {
@@ -34,74 +29,43 @@ struct Connection::Envelope {
 
 namespace {
 
-// The JSON text of an object, array or scalar value.
-simdjson::error_code RawJson(od::value v, std::string_view& out) {
-  od::json_type type;
-  if (auto err = v.type().get(type)) return err;
-  if (type == od::json_type::object) {
-    od::object obj;
-    if (auto err = v.get_object().get(obj)) return err;
-    return obj.raw_json().get(out);
-  }
-  if (type == od::json_type::array) {
-    od::array arr;
-    if (auto err = v.get_array().get(arr)) return err;
-    return arr.raw_json().get(out);
-  }
-  out = v.raw_json_token();
-  return simdjson::SUCCESS;
-}
-
-simdjson::error_code ReadError(od::value v, int64_t& code, std::string_view& message) {
-  od::object obj;
-  if (auto err = v.get_object().get(obj)) return err;
-  for (auto field_result : obj) {
-    std::string_view key;
-    if (auto err = field_result.error()) return err;
-    od::field& field = field_result.value_unsafe();
-    if (auto err = field.unescaped_key().get(key)) return err;
-    simdjson::error_code err = simdjson::SUCCESS;
-    if (key == "code") err = field.value().get_int64().get(code);
-    if (key == "message") err = field.value().get_string().get(message);
-    if (err) return err;
-  }
-  return simdjson::SUCCESS;
+json::error_code ReadError(json::od::value v, int64_t& code, std::string_view& message) {
+  return json::ForEachField(v, [&](std::string_view key, json::od::value field) {
+    if (key == "code") return field.get_int64().get(code);
+    if (key == "message") return field.get_string().get(message);
+    return json::SUCCESS;
+  });
 }
 
 // Reads one envelope field; the keys may come in any order.
-simdjson::error_code ReadEnvelopeField(std::string_view key, od::value v, auto& env) {
+json::error_code ReadEnvelopeField(std::string_view key, json::od::value v, auto& env) {
   if (key == "id") {
     env.has_id = true;
     return v.get_int64().get(env.id);
   }
   if (key == "method") return v.get_string().get(env.method);
   if (key == "sessionId") return v.get_string().get(env.session_id);
-  if (key == "params") return RawJson(v, env.params);
-  if (key == "result") return RawJson(v, env.result);
+  if (key == "params") return json::RawJson(v, env.params);
+  if (key == "result") return json::RawJson(v, env.result);
   if (key == "error") {
     env.has_error = true;
     return ReadError(v, env.error_code, env.error_message);
   }
-  return simdjson::SUCCESS;
+  return json::SUCCESS;
 }
 
 // One pass over the message's top-level fields.
-simdjson::error_code ParseEnvelope(auto& parser, std::string_view message, auto& env) {
-  parser.buffer.reserve(message.size() + simdjson::SIMDJSON_PADDING);
-  parser.buffer.assign(message);
-  od::document doc;
-  od::object root;
-  const std::string& buf = parser.buffer;
-  if (auto err = parser.parser.iterate(buf.data(), buf.size(), buf.capacity()).get(doc)) return err;
-  if (auto err = doc.get_object().get(root)) return err;
-  for (auto field_result : root) {
-    std::string_view key;
-    if (auto err = field_result.error()) return err;
-    od::field& field = field_result.value_unsafe();
-    if (auto err = field.unescaped_key().get(key)) return err;
-    if (auto err = ReadEnvelopeField(key, field.value(), env)) return err;
-  }
-  return simdjson::SUCCESS;
+json::error_code ParseEnvelope(json::Parser& parser, std::string_view message, auto& env) {
+  json::od::document doc;
+  json::od::value root;
+  if (auto err = json::Iterate(parser, message, doc)) return err;
+  if (auto err = doc.get_value().get(root)) return err;
+  json::od::json_type type;
+  if (auto err = root.type().get(type)) return err;
+  if (type != json::od::json_type::object) return simdjson::INCORRECT_TYPE;
+  return json::ForEachField(root, [&](std::string_view key, json::od::value v) {
+    return ReadEnvelopeField(key, v, env);
+  });
 }
 
 void AppendJsonString(std::string& out, std::string_view s) {

@@ -236,10 +236,10 @@ TEST_CASE("undecodable messages are dropped and counted; later ones still route"
 }
 
 TEST_CASE("DestroySession fails that session's commands with kTargetClosed", "[cdp]") {
+  Outcome enable, browser;  // outlive the Connection, which fails `browser` at the end
   Fixture f;
   Session& s1 = f.connection.CreateSession("S1");
   f.connection.CreateSession("S2").Send("Page.enable", "{}", [](auto) {});
-  Outcome enable, browser;
   s1.Send("Network.enable", "{}", enable.Callback());
   f.connection.Send("Browser.getVersion", "{}", browser.Callback());
   f.connection.DestroySession("S1");

@@ -1,3 +1,4 @@
+// JsonObject: the params text of CDP commands.
 #include "cdp/json_object.h"
 
 #include <catch2/catch.hpp>

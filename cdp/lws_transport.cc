@@ -32,6 +32,22 @@ std::string ErrorText(const void* in, size_t len) {
   return reason.empty() ? "connection error" : reason;
 }
 
+// Splits ws://host:port/path; lws_parse_uri cuts its input, so it gets a copy.
+common::Status ParseWsUrl(const std::string& ws_url, std::string& address, int& port,
+                          std::string& path) {
+  std::vector<char> copy(ws_url.begin(), ws_url.end());
+  copy.push_back('\0');
+  const char *scheme = nullptr, *host = nullptr, *rest = nullptr;
+  port = 80;
+  if (lws_parse_uri(copy.data(), &scheme, &host, &port, &rest) != 0 ||
+      std::strcmp(scheme, "ws") != 0 || *host == '\0') {
+    return common::Status::InvalidArgument("not a ws:// url: " + ws_url);
+  }
+  address = host;
+  path = std::string("/") + rest;  // lws drops the leading '/'
+  return common::Status::Ok();
+}
+
 }  // namespace
 
 const lws_protocols* LwsTransportProtocols() { return kProtocols; }
@@ -78,17 +94,10 @@ common::Result<std::unique_ptr<LwsTransport>> LwsTransport::Connect(LwsLoop& loo
 }
 
 common::Status LwsTransport::StartConnect(const std::string& ws_url) {
-  std::vector<char> copy(ws_url.begin(), ws_url.end());
-  copy.push_back('\0');
-  const char *scheme = nullptr, *address = nullptr, *path = nullptr;
-  int port = 80;
-  if (lws_parse_uri(copy.data(), &scheme, &address, &port, &path) != 0 ||
-      std::strcmp(scheme, "ws") != 0 || *address == '\0') {
-    return common::Status::InvalidArgument("not a ws:// url: " + ws_url);
-  }
-  address_ = address;
+  int port = 0;
+  common::Status parsed = ParseWsUrl(ws_url, address_, port, path_);
+  if (!parsed.ok()) return parsed;
   host_ = address_ + ":" + std::to_string(port);
-  path_ = std::string("/") + path;
 
   lws_client_connect_info info{};
   info.context = loop_.context();
@@ -104,8 +113,8 @@ common::Status LwsTransport::StartConnect(const std::string& ws_url) {
   info.pwsi = &wsi_;
   in_connect_call_ = true;
   lws* wsi = lws_client_connect_via_info(&info);
+  if (wsi == nullptr) OnLost("connect failed: " + host_);  // no-op if lws reported why
   in_connect_call_ = false;
-  if (wsi == nullptr && !closed_) OnLost("connect failed: " + host_);
   if (closed_) {
     // Failed inside the call: report it once the caller has set on_close.
     wsi_ = nullptr;

@@ -165,7 +165,8 @@ TEST_CASE("extra info: raw Set-Cookie, blocked and associated cookies", "[cdp]")
   CHECK(api->blocked_cookies[0].reasons == std::vector<std::string>{"SameSiteNoneInsecure"});
 
   const AssociatedCookie* visits = nullptr;
-  for (const auto& r : All<RequestWillBeSentExtraInfo>(PageLoad())) {
+  const auto requests = All<RequestWillBeSentExtraInfo>(PageLoad());
+  for (const auto& r : requests) {
     for (const auto& c : r.associated_cookies) {
       if (c.cookie.name == "visits") visits = &c;
       if (c.cookie.name == "session") CHECK(c.cookie.same_site == "Lax");
