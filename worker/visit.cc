@@ -1,5 +1,6 @@
 #include "worker/visit.h"
 
+#include <algorithm>
 #include <variant>
 
 #include "cdp/json_object.h"
@@ -24,7 +25,8 @@ struct Visit::Target {
 
 namespace {
 
-constexpr Duration kTickInterval{100};
+constexpr Duration kTickInterval{250};
+constexpr Duration kMinTick{5};
 constexpr Duration kSetupTimeout{10000};
 void Ignore(Result<std::string>) {}
 
@@ -281,7 +283,10 @@ void Visit::Handle(Target& t, const p::WebSocketClosed& e) {
 // ---- page events ----
 
 void Visit::Handle(Target& t, const p::LoadEventFired&) {
-  if (&t == main_ && navigating_) record_.load_event_fired = true;
+  if (&t != main_ || !navigating_) return;
+  record_.load_event_fired = true;
+  if (tick_timer_) loop_.CancelTimer(*tick_timer_);
+  tick_timer_ = loop_.AddTimer(Duration(0), [this] { Tick(); });
 }
 
 void Visit::Handle(Target& t, const p::FrameNavigated& e) {
@@ -338,7 +343,14 @@ void Visit::Tick() {
     if (record_.status && *record_.status >= 400) return Finish("error", "HTTP " + std::to_string(*record_.status));
     return Finish("ok", std::nullopt);
   }
-  tick_timer_ = loop_.AddTimer(kTickInterval, [this] { Tick(); });
+  // Wake when the next condition can flip (network events move the quiet
+  // period on, so at least every kTickInterval); the load event wakes us too.
+  auto due = std::min(started_ + options_.timeout, now + kTickInterval);
+  for (auto t : {navigated_ + options_.min_dwell, last_activity_ + options_.quiet_period}) {
+    if (t > now) due = std::min(due, t);  // a condition already met cannot wake us
+  }
+  auto delay = std::max(std::chrono::duration_cast<Duration>(due - now), kMinTick);
+  tick_timer_ = loop_.AddTimer(delay, [this] { Tick(); });
 }
 
 void Visit::Finish(const std::string& outcome, std::optional<std::string> error) {

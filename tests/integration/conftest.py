@@ -195,6 +195,12 @@ class ScanResult:
                 f"request records:\n{reqs}\nserver log:\n{logged}")
 
 
+def only(records, what):
+    """The single record of a list, or a failure that shows what was there."""
+    assert len(records) == 1, f"expected one {what}, got {len(records)}: {records}"
+    return records[0]
+
+
 def parse_jsonl(text):
     records = []
     for n, line in enumerate(text.splitlines(), 1):

@@ -1,8 +1,6 @@
 """The trackscan command line: help, usage errors (exit 2), no Chromium (exit 1),
 and JSON Lines on stdout with --out -."""
 
-import json
-
 import pytest
 
 from conftest import parse_jsonl, schema_problems

@@ -3,12 +3,8 @@ WebSocket frames, requests that never finish, a late tracker. One scan per case.
 
 import datetime
 
-from conftest import FAST
+from conftest import FAST, only
 
-
-def only(records, what):
-    assert len(records) == 1, f"expected one {what}, got {len(records)}: {records}"
-    return records[0]
 
 
 def visit_seconds(visit):

@@ -3,12 +3,8 @@ several sites at once without cross-talk."""
 
 import datetime
 
-from conftest import FAST
+from conftest import FAST, only
 
-
-def only(records, what):
-    assert len(records) == 1, f"expected one {what}, got {len(records)}: {records}"
-    return records[0]
 
 
 def test_dialogs_are_dismissed_and_the_page_goes_on(run_scan):

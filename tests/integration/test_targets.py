@@ -1,12 +1,8 @@
 """Requests from every kind of target: cross-site iframe (OOPIF), service worker,
 dedicated worker, shared worker, popup. One scan per case."""
 
-from conftest import FAST
+from conftest import FAST, only
 
-
-def only(records, what):
-    assert len(records) == 1, f"expected one {what}, got {len(records)}: {records}"
-    return records[0]
 
 
 def test_cross_site_iframe_tracker_and_third_party_cookie(run_scan):
