@@ -198,13 +198,19 @@ void Browser::OnDetached(const p::DetachedFromTarget& e) {
 void Browser::OnLost(const std::string& why) {
   if (lost_) return;
   lost_ = true;
+  AbortVisits("browser_lost: " + why, true);
+  if (on_lost_) on_lost_(Status::ConnectionClosed(why));
+}
+
+void Browser::Interrupt(const std::string& why) { AbortVisits(why, false); }
+
+void Browser::AbortVisits(const std::string& why, bool browser_lost) {
   // Each Visit's on_done posts its own erasure; take them out first so no
   // visit is destroyed while it is still reporting.
   auto visits = std::move(visits_);
   visits_.clear();
-  for (auto& [id, v] : visits) v->Abort("browser_lost: " + why);
+  for (auto& [id, v] : visits) v->Abort(why, browser_lost);
   loop_.Post([visits = std::make_shared<decltype(visits)>(std::move(visits))] {});
-  if (on_lost_) on_lost_(Status::ConnectionClosed(why));
 }
 
 }  // namespace worker

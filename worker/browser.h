@@ -37,6 +37,9 @@ class Browser {
   // Starts a visit in a new browser context; `done` fires exactly once.
   void StartVisit(const VisitRequest& request, const VisitOptions& options,
                   std::function<void(VisitResult)> done);
+  // Ends every active visit now with outcome error and `why`, reporting what
+  // each recorded (a stop was requested; no retry is asked for).
+  void Interrupt(const std::string& why);
   size_t active_visits() const { return visits_.size(); }
   const std::string& version() const { return version_; }
   bool usable() const { return ready_ && !lost_; }
@@ -50,6 +53,7 @@ class Browser {
   void OnAttached(const std::string& parent_session, const cdp::protocol::AttachedToTarget& e);
   void OnDetached(const cdp::protocol::DetachedFromTarget& e);
   void OnLost(const std::string& why);
+  void AbortVisits(const std::string& why, bool browser_lost);
   void FinishVisit(const std::string& context_id, VisitResult result,
                    std::function<void(VisitResult)> done);
   Visit* VisitForContext(const std::string& context_id);

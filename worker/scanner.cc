@@ -18,6 +18,8 @@ Status Scanner::Run(const std::vector<ScanTarget>& targets) {
   remaining_ = targets.size();
   LaunchBrowser();
   loop_.RunUntil([this] { return remaining_ == 0 || !fatal_.ok(); });
+  // Stopped (Ctrl-C, SIGTERM): the visits under way report what they have.
+  if (browser_ && remaining_ > 0) browser_->Interrupt("interrupted: the scan was stopped");
   browser_.reset();  // kills Chromium, removes its profile
   if (!fatal_.ok()) return fatal_;
   if (loop_.stop_requested()) return Status::Unavailable("stopped before every URL was visited");

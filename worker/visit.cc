@@ -382,14 +382,14 @@ void Visit::MaybeComplete() {
   Complete(std::move(jar_));
 }
 
-void Visit::Abort(const std::string& reason) {
+void Visit::Abort(const std::string& reason, bool browser_lost) {
   if (completed_) return;
   if (!finishing_) {
     finishing_ = true;
     record_.outcome = "error";
     record_.error = reason;
   }
-  result_.browser_lost = true;
+  result_.browser_lost = browser_lost;
   Complete({});
 }
 

@@ -67,8 +67,9 @@ class Visit {
   void OnTargetInfoChanged(const cdp::protocol::TargetInfo& info);
   void OnDownload(const cdp::protocol::DownloadWillBegin& e);
   bool HasFrame(const std::string& frame_id) const { return frames_.count(frame_id) > 0; }
-  // The browser is gone: finish now with what was recorded (no CDP calls).
-  void Abort(const std::string& reason);
+  // Finish now with what was recorded, making no CDP call: the browser is
+  // gone (`browser_lost`, worth a retry) or the scan is being stopped.
+  void Abort(const std::string& reason, bool browser_lost);
 
  private:
   struct Target;

@@ -62,3 +62,34 @@ def test_killed_browser_is_relaunched_and_the_visit_retried(trackscan_bin, sessi
                r["url"] == "https://www.clinic.test/late.html" for r in records)
     late = [r for r in records if r["type"] == "request" and r["url"] == "https://tracker.test/px?src=late"]
     assert [r["visit_id"] for r in late] == [second]
+
+
+def test_interrupted_scan_keeps_the_visit_under_way(trackscan_bin, session_tmp, fixture_web, validators):
+    out = os.path.join(session_tmp, "interrupted.jsonl")
+    cmd = [trackscan_bin, "scan", "https://www.clinic.test/late.html", "https://www.clinic.test/index.html",
+           "--out", out, "--allow-private-targets", "--min-dwell", "10",
+           f"--chrome-flag=--host-resolver-rules=MAP * 127.0.0.1:{fixture_web.port}",
+           "--chrome-flag=--ignore-certificate-errors", "--concurrency", "1"]
+    before = fixture_web.log_length()
+    proc = subprocess.Popen(cmd, env=dict(os.environ, TMPDIR=session_tmp),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not any(
+                e.url.endswith("/late.html") for e in fixture_web.entries_since(before)):
+            time.sleep(0.05)
+        time.sleep(0.5)
+        proc.send_signal(signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 1 and "stopped" in stderr, stderr
+    with open(out) as f:
+        records = parse_jsonl(f.read())
+    assert not schema_problems(records, validators)
+    visit, = [r for r in records if r["type"] == "visit"]
+    assert (visit["input_url"], visit["outcome"], visit["attempt"]) == \
+        ("https://www.clinic.test/late.html", "error", 1)
+    assert visit["error"].startswith("interrupted")
+    assert any(r["type"] == "request" and r["url"] == "https://www.clinic.test/late.html" for r in records)
