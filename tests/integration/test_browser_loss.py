@@ -23,24 +23,29 @@ def main_chromium_pids(tmpdir):
     return pids
 
 
-def test_killed_browser_is_relaunched_and_the_visit_retried(trackscan_bin, session_tmp, fixture_web,
-                                                            validators):
-    out = os.path.join(session_tmp, "browser-loss.jsonl")
-    cmd = [trackscan_bin, "scan", "https://www.clinic.test/late.html", "--out", out,
-           "--allow-private-targets", "--min-dwell", "5", "--quiet-period", "1",
+def start_scan_once_served(trackscan_bin, session_tmp, fixture_web, urls, out, *flags):
+    """Starts `trackscan scan` and returns once the fixture server has served
+    the first URL's page (plus half a second): its visit is under way."""
+    cmd = [trackscan_bin, "scan", *urls, "--out", out, "--allow-private-targets",
            f"--chrome-flag=--host-resolver-rules=MAP * 127.0.0.1:{fixture_web.port}",
-           "--chrome-flag=--ignore-certificate-errors"]
+           "--chrome-flag=--ignore-certificate-errors", *flags]
     before = fixture_web.log_length()
     proc = subprocess.Popen(cmd, env=dict(os.environ, TMPDIR=session_tmp),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not any(
+            e.url == urls[0] for e in fixture_web.entries_since(before)):
+        time.sleep(0.05)
+    time.sleep(0.5)
+    return proc
+
+
+def test_killed_browser_is_relaunched_and_the_visit_retried(trackscan_bin, session_tmp, fixture_web,
+                                                            validators):
+    out = os.path.join(session_tmp, "browser-loss.jsonl")
+    proc = start_scan_once_served(trackscan_bin, session_tmp, fixture_web, ["https://www.clinic.test/late.html"],
+                                  out, "--min-dwell", "5", "--quiet-period", "1")
     try:
-        # Kill once the page itself was served: the first visit is under way
-        # (its dwell is 5 s) and has something to keep.
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and not any(
-                e.url.endswith("/late.html") for e in fixture_web.entries_since(before)):
-            time.sleep(0.05)
-        time.sleep(0.5)
         victims = main_chromium_pids(session_tmp)
         assert victims, "no Chromium started"
         for pid in victims:
@@ -66,19 +71,10 @@ def test_killed_browser_is_relaunched_and_the_visit_retried(trackscan_bin, sessi
 
 def test_interrupted_scan_keeps_the_visit_under_way(trackscan_bin, session_tmp, fixture_web, validators):
     out = os.path.join(session_tmp, "interrupted.jsonl")
-    cmd = [trackscan_bin, "scan", "https://www.clinic.test/late.html", "https://www.clinic.test/index.html",
-           "--out", out, "--allow-private-targets", "--min-dwell", "10",
-           f"--chrome-flag=--host-resolver-rules=MAP * 127.0.0.1:{fixture_web.port}",
-           "--chrome-flag=--ignore-certificate-errors", "--concurrency", "1"]
-    before = fixture_web.log_length()
-    proc = subprocess.Popen(cmd, env=dict(os.environ, TMPDIR=session_tmp),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = start_scan_once_served(trackscan_bin, session_tmp, fixture_web,
+                                  ["https://www.clinic.test/late.html", "https://www.clinic.test/index.html"],
+                                  out, "--min-dwell", "10", "--concurrency", "1")
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and not any(
-                e.url.endswith("/late.html") for e in fixture_web.entries_since(before)):
-            time.sleep(0.05)
-        time.sleep(0.5)
         proc.send_signal(signal.SIGINT)
         stdout, stderr = proc.communicate(timeout=30)
     finally:
