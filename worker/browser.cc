@@ -83,7 +83,6 @@ void Browser::OnOpen() {
 
 void Browser::StartVisit(const VisitRequest& request, const VisitOptions& options,
                          std::function<void(VisitResult)> done) {
-  ++visits_started_;
   auto alive = alive_;
   VisitRecord seed;
   seed.visit_id = request.visit_id;

@@ -43,7 +43,6 @@ class Browser {
   size_t active_visits() const { return visits_.size(); }
   const std::string& version() const { return version_; }
   bool usable() const { return ready_ && !lost_; }
-  uint64_t visits_started() const { return visits_started_; }
 
  private:
   explicit Browser(cdp::LwsLoop& loop) : loop_(loop) {}
@@ -66,7 +65,6 @@ class Browser {
   std::string version_;
   std::string cookie_binding_;
   bool ready_ = false, lost_ = false;
-  uint64_t visits_started_ = 0;
   std::map<std::string, std::unique_ptr<Visit>> visits_;   // by browser context id
   std::map<std::string, std::string> session_contexts_;    // session id -> context id ("" = not ours)
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

@@ -160,7 +160,6 @@ void Visit::Navigate() {
         if (!r.ok()) return;  // the deadline decides; a hung navigate is a timeout
         auto nav = p::DecodeNavigate(r.value());
         if (nav.ok() && !nav->error_text.empty()) {
-          navigation_error_ = nav->error_text;
           Finish("error", nav->error_text);
         }
       },

@@ -117,7 +117,6 @@ class Visit {
   common::TimePoint started_, navigated_, last_activity_;
   std::optional<common::TimerId> tick_timer_;
   bool navigating_ = false, finishing_ = false, completed_ = false;
-  std::optional<std::string> navigation_error_;
   int pending_post_data_ = 0;
   bool cookies_collected_ = false;
   std::vector<cdp::protocol::Cookie> jar_;
