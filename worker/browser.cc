@@ -83,40 +83,64 @@ void Browser::OnOpen() {
 
 void Browser::StartVisit(const VisitRequest& request, const VisitOptions& options,
                          std::function<void(VisitResult)> done) {
-  auto alive = alive_;
   VisitRecord seed;
   seed.visit_id = request.visit_id;
   seed.input_url = request.input_url;
   seed.site = request.site;
   seed.attempt = request.attempt;
   seed.browser_version = version_;
+  auto begin = [this, seed, done = std::move(done)](Visit* visit, Status status) mutable {
+    if (visit == nullptr) {
+      VisitResult failed;
+      failed.visit = seed;
+      failed.visit.outcome = "error";
+      failed.visit.error = "could not create a browser context: " + status.ToString();
+      failed.browser_lost = true;
+      return done(std::move(failed));
+    }
+    std::string id = visit->context_id();
+    visit->Begin(seed, [this, id, done = std::move(done)](VisitResult result) mutable {
+      FinishVisit(id, std::move(result), std::move(done));
+    });
+  };
+  if (!prepared_.empty()) {
+    std::string id = prepared_.front();
+    prepared_.erase(prepared_.begin());
+    if (Visit* v = VisitForContext(id)) return begin(v, Status::Ok());
+  }
+  NewVisit(options, std::move(begin));
+}
+
+void Browser::KeepPrepared(size_t count, const VisitOptions& options) {
+  while (usable() && prepared_.size() + preparing_ < count) {
+    ++preparing_;
+    NewVisit(options, [this](Visit* visit, Status) {
+      --preparing_;
+      if (visit != nullptr) prepared_.push_back(visit->context_id());
+    });
+  }
+}
+
+void Browser::NewVisit(const VisitOptions& options, std::function<void(Visit*, Status)> use) {
+  auto alive = alive_;
   connection_->Send(
       "Target.createBrowserContext", R"({"disposeOnDetach":true})",
-      [this, alive, seed, options, done = std::move(done)](Result<std::string> r) mutable {
+      [this, alive, options, use = std::move(use)](Result<std::string> r) mutable {
         if (!*alive) return;
         auto context = r.ok() ? p::DecodeCreateBrowserContext(r.value()) : Result<std::string>(r.status());
-        if (!context.ok()) {
-          VisitResult failed;
-          failed.visit = seed;
-          failed.visit.outcome = "error";
-          failed.visit.error = "could not create a browser context: " + context.status().ToString();
-          failed.browser_lost = true;
-          return done(std::move(failed));
-        }
+        if (!context.ok() || lost_) return use(nullptr, context.ok() ? Status::ConnectionClosed("browser lost")
+                                                                     : context.status());
         const std::string id = context.value();
         // Downloads are denied but reported, so a page cannot write to disk.
         connection_->Send("Browser.setDownloadBehavior",
                           cdp::JsonObject().Set("behavior", "deny").Set("browserContextId", id)
                               .Set("eventsEnabled", true).Build(),
                           [](Result<std::string>) {});
-        auto visit = std::make_unique<Visit>(
-            *connection_, loop_, options, seed, id, cookie_binding_,
-            [this, id, done = std::move(done)](VisitResult result) mutable {
-              FinishVisit(id, std::move(result), std::move(done));
-            });
+        auto visit = std::make_unique<Visit>(*connection_, loop_, options, id, cookie_binding_);
         Visit* v = visit.get();
         visits_[id] = std::move(visit);
-        v->Start();
+        v->Prepare();
+        use(v, Status::Ok());
       });
 }
 
@@ -208,6 +232,7 @@ void Browser::AbortVisits(const std::string& why, bool browser_lost) {
   // visit is destroyed while it is still reporting.
   auto visits = std::move(visits_);
   visits_.clear();
+  prepared_.clear();
   for (auto& [id, v] : visits) v->Abort(why, browser_lost);
   loop_.Post([visits = std::make_shared<decltype(visits)>(std::move(visits))] {});
 }

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "cdp/connection.h"
 #include "cdp/lws_loop.h"
@@ -34,13 +35,18 @@ class Browser {
                                                          std::function<void(common::Status)> on_lost);
   ~Browser();  // kills Chromium; active visits are dropped without on_done
 
-  // Starts a visit in a new browser context; `done` fires exactly once.
+  // Starts a visit in its own browser context, on a prepared page when one
+  // is ready; `done` fires exactly once.
   void StartVisit(const VisitRequest& request, const VisitOptions& options,
                   std::function<void(VisitResult)> done);
+  // Keeps `count` pages prepared (context, blank page, recorders set up) for
+  // the next visits, so that a renderer's start overlaps the visits under way
+  // instead of delaying the next navigation. Surplus pages stay until used.
+  void KeepPrepared(size_t count, const VisitOptions& options);
   // Ends every active visit now with outcome error and `why`, reporting what
   // each recorded (a stop was requested; no retry is asked for).
   void Interrupt(const std::string& why);
-  size_t active_visits() const { return visits_.size(); }
+  size_t active_visits() const { return visits_.size() - prepared_.size(); }
   const std::string& version() const { return version_; }
   bool usable() const { return ready_ && !lost_; }
 
@@ -53,6 +59,9 @@ class Browser {
   void OnDetached(const cdp::protocol::DetachedFromTarget& e);
   void OnLost(const std::string& why);
   void AbortVisits(const std::string& why, bool browser_lost);
+  // Creates a context and a Visit in it, then calls `use` with it (null and
+  // the reason when the context cannot be created).
+  void NewVisit(const VisitOptions& options, std::function<void(Visit*, common::Status)> use);
   void FinishVisit(const std::string& context_id, VisitResult result,
                    std::function<void(VisitResult)> done);
   Visit* VisitForContext(const std::string& context_id);
@@ -65,7 +74,9 @@ class Browser {
   std::string version_;
   std::string cookie_binding_;
   bool ready_ = false, lost_ = false;
-  std::map<std::string, std::unique_ptr<Visit>> visits_;   // by browser context id
+  std::map<std::string, std::unique_ptr<Visit>> visits_;   // by browser context id, prepared ones too
+  std::vector<std::string> prepared_;                       // contexts of prepared, unbegun visits
+  size_t preparing_ = 0;                                    // contexts being created for them
   std::map<std::string, std::string> session_contexts_;    // session id -> context id ("" = not ours)
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

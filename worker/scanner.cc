@@ -1,5 +1,7 @@
 #include "worker/scanner.h"
 
+#include <algorithm>
+
 namespace worker {
 
 using common::Status;
@@ -66,6 +68,10 @@ void Scanner::Pump() {
                          job.target.url, job.target.site, job.attempt};
     browser_->StartVisit(request, options_.visit,
                          [this, job](VisitResult result) { OnResult(job, std::move(result)); });
+  }
+  if (browser_ && browser_->usable()) {
+    browser_->KeepPrepared(std::min(queue_.size(), static_cast<size_t>(options_.prepared_pages)),
+                           options_.visit);
   }
 }
 

@@ -21,6 +21,7 @@ struct ScanOptions {
   VisitOptions visit;
   int concurrency = 4;
   int max_attempts = 2;
+  int prepared_pages = 1;  // pages kept ready ahead of the next visits (Browser::KeepPrepared)
   std::string scan_id;  // prefix of visit ids
 };
 

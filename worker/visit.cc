@@ -39,26 +39,20 @@ bool IsFrame(const std::string& target_type) {
 }  // namespace
 
 Visit::Visit(cdp::Connection& browser, common::Loop& loop, const VisitOptions& options,
-             VisitRecord seed, std::string context_id, std::string cookie_binding,
-             std::function<void(VisitResult)> on_done)
+             std::string context_id, std::string cookie_binding)
     : browser_(browser),
       loop_(loop),
       options_(options),
-      record_(std::move(seed)),
       context_id_(std::move(context_id)),
       cookie_binding_(std::move(cookie_binding)),
-      on_done_(std::move(on_done)),
-      cookies_(record_.visit_id, record_.site) {}
+      cookies_("", "") {}
 
 Visit::~Visit() {
   *alive_ = false;
   if (tick_timer_) loop_.CancelTimer(*tick_timer_);
 }
 
-void Visit::Start() {
-  started_ = navigated_ = last_activity_ = loop_.Now();
-  record_.started_at = NowRfc3339();
-  tick_timer_ = loop_.AddTimer(kTickInterval, [this] { Tick(); });
+void Visit::Prepare() {
   // The page opens blank and paused (auto-attach), so the recorders are in
   // place before the entry URL's first request; Navigate() follows its set-up.
   auto alive = alive_;
@@ -66,8 +60,26 @@ void Visit::Start() {
                 cdp::JsonObject().Set("url", "about:blank").Set("browserContextId", context_id_).Build(),
                 [this, alive](Result<std::string> r) {
                   if (!*alive || r.ok() || finishing_) return;
-                  Finish("error", "could not open a page: " + r.status().ToString());
+                  prepare_error_ = "could not open a page: " + r.status().ToString();
+                  if (begun_) Finish("error", *prepare_error_);
                 });
+}
+
+void Visit::Begin(VisitRecord seed, std::function<void(VisitResult)> on_done) {
+  begun_ = true;
+  record_ = std::move(seed);
+  on_done_ = std::move(on_done);
+  cookies_ = CookieLedger(record_.visit_id, record_.site);
+  // The blank page recorded nothing yet; its trackers take the visit's identity.
+  for (auto& [id, t] : targets_) {
+    t->tracker = RequestTracker(TrackerContext{record_.visit_id, record_.site, t->type, t->url,
+                                               options_.post_data_cap});
+  }
+  started_ = navigated_ = last_activity_ = loop_.Now();
+  record_.started_at = NowRfc3339();
+  if (prepare_error_) return Finish("error", *prepare_error_);
+  tick_timer_ = loop_.AddTimer(kTickInterval, [this] { Tick(); });
+  if (page_ready_) Navigate();
 }
 
 bool Visit::OnTargetAttached(cdp::Session& session, const p::TargetInfo& info) {
@@ -123,7 +135,9 @@ void Visit::SetUpTarget(Target& t) {
     Target& target = *it->second;
     target.session->Send("Runtime.runIfWaitingForDebugger", "{}", Ignore, kSetupTimeout);
     if (!IsFrame(target.type)) target.session->Send("Target.setAutoAttach", kAutoAttach, Ignore, kSetupTimeout);
-    if (&target == main_ && !finishing_) Navigate();
+    if (&target != main_) return;
+    page_ready_ = true;
+    if (begun_ && !finishing_) Navigate();
   };
   auto send = [&](std::string_view method, std::string params) {
     ++setup->unanswered;
@@ -148,6 +162,7 @@ void Visit::SetUpTarget(Target& t) {
 }
 
 void Visit::Navigate() {
+  if (main_->session == nullptr) return Finish("error", "the page closed before it could navigate");
   navigating_ = true;
   navigated_ = last_activity_ = loop_.Now();
   auto alive = alive_;
@@ -412,6 +427,7 @@ void Visit::Complete(std::vector<p::Cookie> jar) {
   record_.request_count = static_cast<int64_t>(result_.requests.size());
   record_.cookie_count = static_cast<int64_t>(result_.cookies.size());
   result_.visit = record_;
+  if (!on_done_) return;  // a prepared page that never got its visit
   auto done = std::move(on_done_);
   done(std::move(result_));
 }

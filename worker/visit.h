@@ -3,8 +3,14 @@
 // workers) to the final cookie jar, and decides when the page is done.
 // Created and owned by Browser, which routes the visit's targets and events
 // to it. Borrows the browser Connection and the Loop (both outlive it).
-// Loop thread only. `on_done` fires exactly once, with everything recorded,
-// whatever the outcome; the Visit may be destroyed right after.
+// Loop thread only.
+//
+// Two phases, so that a page can be made ready ahead of its visit (a new
+// context's first renderer takes about a second to start): Prepare() opens
+// a blank page and sets up its recorders; Begin() gives it the visit and
+// navigates as soon as the set-up is answered. `on_done` fires exactly once
+// after Begin, with everything recorded, whatever the outcome; the Visit may
+// be destroyed right after. A Visit aborted before Begin reports nothing.
 #pragma once
 
 #include <functional>
@@ -48,14 +54,17 @@ class Visit {
  public:
   // `cookie_binding` is the Runtime binding the cookie hook reports through.
   Visit(cdp::Connection& browser, common::Loop& loop, const VisitOptions& options,
-        VisitRecord seed, std::string context_id, std::string cookie_binding,
-        std::function<void(VisitResult)> on_done);
+        std::string context_id, std::string cookie_binding);
   ~Visit();
   Visit(const Visit&) = delete;
   Visit& operator=(const Visit&) = delete;
 
-  // Opens the page (about:blank, paused until set up) and then navigates.
-  void Start();
+  // Opens the page: about:blank, paused by auto-attach until set up.
+  void Prepare();
+  // Starts the visit: the deadline runs from now; the page navigates to
+  // seed.input_url once its set-up is answered (at once if it already is).
+  void Begin(VisitRecord seed, std::function<void(VisitResult)> on_done);
+  bool begun() const { return begun_; }
   const std::string& context_id() const { return context_id_; }
 
   // A target of this visit's context was attached and is paused: install the
@@ -116,6 +125,8 @@ class Visit {
 
   common::TimePoint started_, navigated_, last_activity_;
   std::optional<common::TimerId> tick_timer_;
+  bool begun_ = false, page_ready_ = false;
+  std::optional<std::string> prepare_error_;  // the page could not be opened
   bool navigating_ = false, finishing_ = false, completed_ = false;
   int pending_post_data_ = 0;
   bool cookies_collected_ = false;

@@ -74,3 +74,24 @@ def test_popup_and_its_requests(run_scan):
         request = only(scan.requests(url), url)
         assert request["target_type"] == "popup", request
         assert request["visit_id"] == visit["visit_id"]
+
+
+def test_sequential_visits_on_prepared_pages_miss_nothing(run_scan):
+    # With --concurrency 1, every visit after the first runs on a page that
+    # was opened and set up while the previous visit ran (Browser::KeepPrepared).
+    # Each must still see its targets from their first request, and carry its
+    # own visit_id only.
+    urls = ["https://www.clinic.test/iframe.html", "http://www.clinic.test/worker.html",
+            "http://www.clinic.test/shared.html", "http://www.clinic.test/popup.html"]
+    scan = run_scan(urls, "--concurrency", "1", *FAST)
+    assert scan.returncode == 0, scan.describe()
+    scan.assert_matches_server_log()
+    visits = {v["input_url"]: v for v in scan.visits()}
+    assert set(visits) == set(urls) and all(v["outcome"] == "ok" for v in visits.values()), visits
+    expected = {urls[0]: "iframe", urls[1]: "worker", urls[2]: "shared_worker", urls[3]: "popup"}
+    for url, target_type in expected.items():
+        mine = [r for r in scan.of_type("request") if r["visit_id"] == visits[url]["visit_id"]]
+        assert any(r["url"] == url and r["target_type"] == "page" and r["resource_type"] == "Document"
+                   for r in mine), (url, [r["url"] for r in mine])
+        assert any(r["target_type"] == target_type for r in mine), (url, [r["url"] for r in mine])
+        assert len(mine) == visits[url]["request_count"]
