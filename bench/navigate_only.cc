@@ -1,12 +1,15 @@
 // navigate_only: the bare baseline for bench/scan_bench.py. Visits URLs the
 // way `trackscan scan` does (one browser context per visit, `--concurrency`
 // at once, the same Chromium flags, load event + the same minimum dwell) but
-// records nothing: no Network domain, no auto-attach, no cookie jar. The
-// difference in CPU between the two is what recording costs.
+// records nothing: no Network domain, no auto-attach, no cookie jar. Like
+// trackscan, it keeps one page open ahead of the next visit (context, blank
+// page, attached), so the difference in CPU between the two is what
+// recording costs.
 // usage: navigate_only URLS_FILE CONCURRENCY DWELL_MS [--chrome-flag=FLAG]...
 #include <algorithm>
 #include <deque>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -31,6 +34,9 @@ struct Bench {
   std::deque<std::string> urls;
   size_t active = 0, concurrency = 1, done = 0;
   common::Duration dwell{0};
+  using Page = std::pair<std::string, std::string>;  // context id, session id ("" = none)
+  std::deque<Page> prepared;
+  size_t preparing = 0;
 
   void Pump() {
     while (active < concurrency && !urls.empty()) {
@@ -39,26 +45,45 @@ struct Bench {
       ++active;
       Visit(url);
     }
+    while (prepared.size() + preparing < std::min<size_t>(1, urls.size())) {
+      ++preparing;
+      OpenPage([this](Page page) {
+        --preparing;
+        prepared.push_back(page);
+      });
+    }
   }
 
   void Visit(const std::string& url) {
-    connection->Send("Target.createBrowserContext", "{}", [this, url](Result<std::string> r) {
+    auto go = [this, url](Page page) {
+      if (page.second.empty()) return Finish(page.first);
+      Navigate(page.first, *connection->FindSession(page.second), url);
+    };
+    if (prepared.empty()) return OpenPage(go);
+    Page page = prepared.front();
+    prepared.pop_front();
+    go(page);
+  }
+
+  // A fresh context with a blank page, attached and with Page enabled.
+  void OpenPage(std::function<void(Page)> ready) {
+    connection->Send("Target.createBrowserContext", "{}", [this, ready](Result<std::string> r) {
       auto context = p::DecodeCreateBrowserContext(r.ok() ? r.value() : "{}");
-      if (!context.ok()) return Finish("");
+      if (!context.ok()) return ready({"", ""});
       std::string id = context.value();
       connection->Send("Target.createTarget",
                        cdp::JsonObject().Set("url", "about:blank").Set("browserContextId", id).Build(),
-                       [this, id, url](Result<std::string> t) {
+                       [this, id, ready](Result<std::string> t) {
                          auto target = p::DecodeCreateTarget(t.ok() ? t.value() : "{}");
-                         if (!target.ok()) return Finish(id);
-                         Attach(id, target.value(), url);
+                         if (!target.ok()) return ready({id, ""});
+                         Attach(id, target.value(), ready);
                        });
     });
   }
 
-  void Attach(const std::string& context, const std::string& target, const std::string& url) {
+  void Attach(const std::string& context, const std::string& target, std::function<void(Page)> ready) {
     connection->Send("Target.attachToTarget", cdp::JsonObject().Set("targetId", target).Set("flatten", true).Build(),
-                     [this, context, url](Result<std::string> r) {
+                     [this, context, ready](Result<std::string> r) {
                        std::string session_id;
                        if (r.ok()) {
                          auto pos = r.value().find("\"sessionId\":\"");
@@ -67,8 +92,11 @@ struct Bench {
                            session_id = r.value().substr(pos, r.value().find('"', pos) - pos);
                          }
                        }
-                       if (session_id.empty()) return Finish(context);
-                       Navigate(context, connection->CreateSession(session_id), url);
+                       if (session_id.empty()) return ready({context, ""});
+                       cdp::Session& session = connection->CreateSession(session_id);
+                       session.Send("Page.enable", "{}", [context, session_id, ready](Result<std::string>) {
+                         ready({context, session_id});
+                       });
                      });
   }
 
@@ -90,7 +118,6 @@ struct Bench {
     session.on_event = [finish_after_dwell](const p::Event& e) {
       if (std::holds_alternative<p::LoadEventFired>(e)) finish_after_dwell();
     };
-    session.Send("Page.enable", "{}", [](Result<std::string>) {});
     session.Send("Page.navigate", cdp::JsonObject().Set("url", url).Build(),
                  [finish_after_dwell](Result<std::string> r) {
                    auto nav = p::DecodeNavigate(r.ok() ? r.value() : "{}");

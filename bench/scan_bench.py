@@ -9,7 +9,11 @@ of each. Chromium's CPU is what trackscan reaps at exit (RUSAGE_CHILDREN,
 printed when TRACKSCAN_RUSAGE is set); peak Chromium memory is the largest
 sampled sum of the RSS of its processes.
 
-usage: bench/scan_bench.py [--build build] [--visits 200] [--concurrency 1,4,8]
+The machines are shared and noisy (one run can be 30% off), so each
+concurrency is measured --repeat times, the two modes alternating which goes
+first; the verdict is the median of the per-pair CPU ratios.
+
+usage: bench/scan_bench.py [--build build] [--visits 200] [--concurrency 1,4,8] [--repeat 3]
 """
 import argparse
 import http.server
@@ -123,6 +127,7 @@ def main():
     ap.add_argument("--build", default="build")
     ap.add_argument("--visits", type=int, default=200)
     ap.add_argument("--concurrency", default="1,4,8")
+    ap.add_argument("--repeat", type=int, default=3, help="measured pairs per concurrency")
     ap.add_argument("--dwell", type=float, default=1.0, help="minimum dwell per visit, seconds")
     args = ap.parse_args()
 
@@ -147,15 +152,21 @@ def main():
                     "--allow-private-targets", "--concurrency", str(conc), "--min-dwell", str(args.dwell),
                     "--quiet-period", "0"] + [f"--chrome-flag={x}" for x in flags]
         nav_cmd = [navigate, urls_file, str(conc), str(int(args.dwell * 1000))] + [f"--chrome-flag={x}" for x in flags]
-        rows = {}
-        for mode, cmd, who in (("navigate", nav_cmd, "navigate_only"), ("scan", scan_cmd, "trackscan")):
-            wall, s, peak = run_measured(cmd, env)
-            own, chrome = s["self_cpu_s"], s["children_cpu_s"]
-            rows[mode] = own + chrome
-            print(f"{mode:<10}{conc:>5}{wall:>8.1f}{args.visits / wall * 60:>11.1f}{own:>10.2f}{chrome:>13.2f}"
-                  f"{100 * own / (own + chrome):>6.1f}%{s['self_maxrss_kb'] / 1024:>8.1f}{peak / 1024:>10.1f}")
-        print(f"{'':<10}{conc:>5}  recording adds {100 * (rows['scan'] / rows['navigate'] - 1):+.1f}% CPU "
-              f"over bare navigation")
+        ratios = []
+        for rep in range(args.repeat):
+            rows = {}
+            modes = [("navigate", nav_cmd, "navigate_only"), ("scan", scan_cmd, "trackscan")]
+            for mode, cmd, who in (modes if rep % 2 == 0 else modes[::-1]):
+                wall, s, peak = run_measured(cmd, env)
+                own, chrome = s["self_cpu_s"], s["children_cpu_s"]
+                rows[mode] = own + chrome
+                print(f"{mode:<10}{conc:>5}{wall:>8.1f}{args.visits / wall * 60:>11.1f}{own:>10.2f}{chrome:>13.2f}"
+                      f"{100 * own / (own + chrome):>6.1f}%{s['self_maxrss_kb'] / 1024:>8.1f}{peak / 1024:>10.1f}",
+                      flush=True)
+            ratios.append(rows["scan"] / rows["navigate"] - 1)
+        ratios.sort()
+        print(f"{'':<10}{conc:>5}  recording adds {100 * ratios[len(ratios) // 2]:+.1f}% CPU over bare navigation "
+              f"(median of {len(ratios)} pairs; each: {', '.join(f'{100 * r:+.1f}%' for r in ratios)})", flush=True)
     with open(os.path.join(work, "out.jsonl")) as f:
         print(f"last scan wrote {sum(1 for _ in f)} records")
     server.shutdown()

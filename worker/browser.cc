@@ -89,7 +89,7 @@ void Browser::StartVisit(const VisitRequest& request, const VisitOptions& option
   seed.site = request.site;
   seed.attempt = request.attempt;
   seed.browser_version = version_;
-  auto begin = [this, seed, done = std::move(done)](Visit* visit, Status status) mutable {
+  auto begin = [this, seed, options, done = std::move(done)](Visit* visit, Status status) mutable {
     if (visit == nullptr) {
       VisitResult failed;
       failed.visit = seed;
@@ -99,7 +99,7 @@ void Browser::StartVisit(const VisitRequest& request, const VisitOptions& option
       return done(std::move(failed));
     }
     std::string id = visit->context_id();
-    visit->Begin(seed, [this, id, done = std::move(done)](VisitResult result) mutable {
+    visit->Begin(seed, options, [this, id, done = std::move(done)](VisitResult result) mutable {
       FinishVisit(id, std::move(result), std::move(done));
     });
   };

@@ -2,58 +2,252 @@
 // Thin entry point: parses flags and hands over to the subcommand.
 #include <CLI/CLI.hpp>
 
+#include <csignal>
+#include <fstream>
+#include <iostream>
+
+#include "common/log.h"
+#include "coordinator/coordinator.h"
+#include "coordinator/crawl_command.h"
+#include "coordinator/run_report.h"
+#include "coordinator/submit.h"
+#include "worker/fleet_worker.h"
 #include "worker/scan_command.h"
 
 namespace {
 
-void AddScanFlags(CLI::App& scan, worker::ScanCommandOptions& o, double& timeout_s, double& dwell_s,
-                  double& quiet_s) {
-  scan.add_option("urls", o.urls, "Entry URLs to visit (http or https)");
-  scan.add_option("--input", o.input_file, "Read entry URLs from FILE, one a line ('-' for stdin; '#' comments)");
-  scan.add_option("--out", o.out, "Write the JSON Lines records to FILE ('-' for stdout, the default)");
-  scan.add_option("--concurrency", o.scan.concurrency, "Visits at once, each in its own browser context")
-      ->check(CLI::Range(1, 64))->capture_default_str();
-  scan.add_option("--timeout", timeout_s, "Hard deadline of one visit, in seconds")
+struct VisitFlags {
+  double timeout_s = 30, dwell_s = 3, quiet_s = 2;
+};
+
+common::Duration Ms(double s) { return common::Duration(static_cast<int64_t>(s * 1000)); }
+
+// The flags of one visit, shared by scan, worker and crawl.
+void AddVisitFlags(CLI::App& app, worker::ScanOptions& o, VisitFlags& v) {
+  app.add_option("--timeout", v.timeout_s, "Hard deadline of one visit, in seconds")
       ->check(CLI::Range(1.0, 3600.0))->capture_default_str();
-  scan.add_option("--min-dwell", dwell_s, "Stay at least this long on a page after navigating, in seconds")
+  app.add_option("--min-dwell", v.dwell_s, "Stay at least this long on a page after navigating, in seconds")
       ->check(CLI::Range(0.0, 3600.0))->capture_default_str();
-  scan.add_option("--quiet-period", quiet_s,
-                  "The page is done once loaded and the network was quiet this long, in seconds")
+  app.add_option("--quiet-period", v.quiet_s,
+                 "The page is done once loaded and the network was quiet this long, in seconds")
       ->check(CLI::Range(0.0, 600.0))->capture_default_str();
-  scan.add_option("--post-data-cap", o.scan.visit.post_data_cap, "Keep at most BYTES of each request body")
+  app.add_option("--post-data-cap", o.visit.post_data_cap, "Keep at most BYTES of each request body")
       ->capture_default_str();
-  scan.add_option("--websocket-payload-cap", o.scan.visit.websocket_payload_cap,
-                  "Keep at most BYTES of each WebSocket frame")->capture_default_str();
-  scan.add_option("--attempts", o.scan.max_attempts, "Tries of a visit whose browser crashed")
-      ->check(CLI::Range(1, 10))->capture_default_str();
-  scan.add_option("--chrome", o.scan.launch.chrome_path, "The Chromium binary (not Debian's wrapper script)")
+  app.add_option("--websocket-payload-cap", o.visit.websocket_payload_cap,
+                 "Keep at most BYTES of each WebSocket frame")->capture_default_str();
+  app.add_option("--chrome", o.launch.chrome_path, "The Chromium binary (not Debian's wrapper script)")
       ->capture_default_str();
-  scan.add_option("--chrome-flag", o.scan.launch.extra_flags,
-                  "Extra Chromium flag, repeatable (e.g. --chrome-flag=--host-resolver-rules=...)")
+  app.add_option("--chrome-flag", o.launch.extra_flags,
+                 "Extra Chromium flag, repeatable (e.g. --chrome-flag=--host-resolver-rules=...)")
       ->allow_extra_args(false);
-  scan.add_flag("--allow-private-targets", o.allow_private_targets,
-                "Allow entry URLs whose host resolves to a loopback, private or link-local address");
 }
+
+void ApplyVisitFlags(worker::ScanOptions& o, const VisitFlags& v) {
+  o.visit.timeout = Ms(v.timeout_s);
+  o.visit.min_dwell = Ms(v.dwell_s);
+  o.visit.quiet_period = Ms(v.quiet_s);
+}
+
+common::Result<common::RedisAddress> RedisOf(const std::string& url) {
+  return url.empty() ? common::Result<common::RedisAddress>(common::RedisAddress{}) : common::ParseRedisUrl(url);
+}
+
+int Fail(const std::string& message, int code) {
+  std::cerr << "trackscan: " << message << "\n";
+  return code;
+}
+
+volatile std::sig_atomic_t g_stop = 0;
+void OnStopSignal(int) { g_stop = 1; }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"trackscan: records what websites send to third parties, through headless Chromium"};
   app.require_subcommand(1);
+
+  // scan
   worker::ScanCommandOptions scan_options;
-  double timeout_s = 30, dwell_s = 3, quiet_s = 2;
+  VisitFlags scan_visit;
   CLI::App* scan = app.add_subcommand(
       "scan", "Visit URLs and record every request, cookie, WebSocket frame, dialog, popup and download");
-  AddScanFlags(*scan, scan_options, timeout_s, dwell_s, quiet_s);
+  scan->add_option("urls", scan_options.urls, "Entry URLs to visit (http or https)");
+  scan->add_option("--input", scan_options.input_file,
+                   "Read entry URLs from FILE, one a line ('-' for stdin; '#' comments)");
+  scan->add_option("--out", scan_options.out, "Write the JSON Lines records to FILE ('-' for stdout, the default)");
+  scan->add_option("--concurrency", scan_options.scan.concurrency, "Visits at once, each in its own browser context")
+      ->check(CLI::Range(1, 64))->capture_default_str();
+  scan->add_option("--attempts", scan_options.scan.max_attempts, "Tries of a visit whose browser crashed")
+      ->check(CLI::Range(1, 10))->capture_default_str();
+  AddVisitFlags(*scan, scan_options.scan, scan_visit);
+  scan->add_flag("--allow-private-targets", scan_options.allow_private_targets,
+                 "Allow entry URLs whose host resolves to a loopback, private or link-local address");
+
+  // crawl
+  coordinator::CrawlOptions crawl_options;
+  worker::ScanOptions crawl_scan;
+  VisitFlags crawl_visit;
+  CLI::App* crawl = app.add_subcommand(
+      "crawl", "Scan a URL list with a local fleet (private Redis, coordinator, workers) and export the run");
+  crawl->add_option("urls_file", crawl_options.urls_file,
+                    "URLs, one a line, or a Tranco-style rank,domain CSV ('-' for stdin)");
+  crawl->add_option("--run", crawl_options.run, "Name of the run (default crawl-DATE-TIME)");
+  crawl->add_option("--resume", crawl_options.resume, "Go on with a stopped run instead of submitting one");
+  crawl->add_option("--redis", crawl_options.redis_url,
+                    "Redis to use (redis://[user:pass@]host:port/db or unix:///path); default: a private one");
+  crawl->add_option("--state-dir", crawl_options.state_dir,
+                    "Where the private Redis keeps its data (default ~/.local/state/trackscan)");
+  crawl->add_option("--workers", crawl_options.workers, "Worker processes, each with its own Chromium")
+      ->check(CLI::Range(1, 64))->capture_default_str();
+  crawl->add_option("--tabs", crawl_options.tabs, "Visits at once per worker")
+      ->check(CLI::Range(1, 64))->capture_default_str();
+  crawl->add_option("--batch-size", crawl_options.batch_size, "URLs per batch")
+      ->check(CLI::Range(1, 1000))->capture_default_str();
+  crawl->add_option("--attempts", crawl_options.max_attempts, "Dispatches of a URL before it is recorded failed")
+      ->check(CLI::Range(1, 10))->capture_default_str();
+  crawl->add_option("--out", crawl_options.out, "Export path (default RUN.jsonl or RUN.csv)");
+  crawl->add_option("--format", crawl_options.format, "Export format")
+      ->check(CLI::IsMember({"jsonl", "csv"}))->capture_default_str();
+  AddVisitFlags(*crawl, crawl_scan, crawl_visit);
+  crawl->add_flag("--allow-private-targets", crawl_options.settings.allow_private_targets,
+                  "Allow URLs whose host resolves to a loopback, private or link-local address");
+
+  // coordinator
+  coordinator::CoordinatorOptions coordinator_options;
+  std::string coordinator_redis;
+  double lease_s = 600;
+  CLI::App* coord = app.add_subcommand("coordinator", "Hand batches of queued URLs to workers (ZeroMQ)");
+  coord->add_option("--bind", coordinator_options.bind, "ZeroMQ endpoint to listen on")->capture_default_str();
+  coord->add_option("--redis", coordinator_redis, "Redis URL (default redis://127.0.0.1:6379)");
+  coord->add_option("--batch-size", coordinator_options.batch_size, "URLs per batch")
+      ->check(CLI::Range(1, 1000))->capture_default_str();
+  coord->add_option("--attempts", coordinator_options.max_attempts, "Dispatches of a URL before it is recorded failed")
+      ->check(CLI::Range(1, 10))->capture_default_str();
+  coord->add_option("--lease", lease_s, "Seconds a worker has to finish a batch before it is re-queued")
+      ->check(CLI::Range(5.0, 86400.0))->capture_default_str();
+  coord->add_option("--requests-stream", coordinator_options.requests_stream,
+                    "Redis Stream of on-demand scan requests")->capture_default_str();
+  coord->add_flag("--allow-private-targets", coordinator_options.allow_private_targets,
+                  "Let on-demand requests scan loopback, private or link-local addresses");
+
+  // worker
+  worker::FleetWorkerOptions worker_options;
+  std::string worker_redis;
+  VisitFlags worker_visit;
+  CLI::App* work = app.add_subcommand("worker", "Visit URLs the coordinator hands out; store records in Redis");
+  worker_options.scan.restart_every = 200;
+  work->add_option("--connect", worker_options.connect, "The coordinator's ZeroMQ endpoint")->capture_default_str();
+  work->add_option("--redis", worker_redis, "Redis URL (default redis://127.0.0.1:6379)");
+  work->add_option("--tabs", worker_options.scan.concurrency, "Visits at once, each in its own browser context")
+      ->check(CLI::Range(1, 64))->capture_default_str();
+  work->add_option("--id", worker_options.worker_id, "Worker id (default HOST-PID)");
+  work->add_option("--restart-every", worker_options.scan.restart_every,
+                   "Start a fresh Chromium after this many visits (0: never)")->capture_default_str();
+  work->add_option("--attempts", worker_options.scan.max_attempts, "Tries of a visit whose browser crashed")
+      ->check(CLI::Range(1, 10))->capture_default_str();
+  AddVisitFlags(*work, worker_options.scan, worker_visit);
+
+  // submit, status, export
+  std::string admin_redis, admin_run, submit_file = "-", export_out = "-", export_format = "jsonl";
+  bool submit_private = false;
+  CLI::App* submit = app.add_subcommand("submit", "Store a URL list in Redis as a run for the coordinator");
+  submit->add_option("urls_file", submit_file, "URLs, one a line, or rank,domain CSV ('-' for stdin)")
+      ->capture_default_str();
+  submit->add_option("--run", admin_run, "Name of the run")->required();
+  submit->add_option("--redis", admin_redis, "Redis URL (default redis://127.0.0.1:6379)");
+  submit->add_flag("--allow-private-targets", submit_private,
+                   "Allow URLs whose host resolves to a loopback, private or link-local address");
+  CLI::App* status = app.add_subcommand("status", "Show a run's progress");
+  status->add_option("run", admin_run, "Name of the run")->required();
+  status->add_option("--redis", admin_redis, "Redis URL (default redis://127.0.0.1:6379)");
+  CLI::App* exp = app.add_subcommand("export", "Write a run's records (jsonl) or per-URL results (csv)");
+  exp->add_option("run", admin_run, "Name of the run")->required();
+  exp->add_option("--redis", admin_redis, "Redis URL (default redis://127.0.0.1:6379)");
+  exp->add_option("--format", export_format, "jsonl or csv")->check(CLI::IsMember({"jsonl", "csv"}))
+      ->capture_default_str();
+  exp->add_option("--out", export_out, "Output file ('-' for stdout)")->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);
     return code == 0 ? 0 : 2;
   }
-  auto ms = [](double s) { return common::Duration(static_cast<int64_t>(s * 1000)); };
-  scan_options.scan.visit.timeout = ms(timeout_s);
-  scan_options.scan.visit.min_dwell = ms(dwell_s);
-  scan_options.scan.visit.quiet_period = ms(quiet_s);
-  return worker::RunScanCommand(std::move(scan_options));
+
+  if (scan->parsed()) {
+    ApplyVisitFlags(scan_options.scan, scan_visit);
+    return worker::RunScanCommand(std::move(scan_options));
+  }
+  if (crawl->parsed()) {
+    crawl_options.settings.timeout_s = crawl_visit.timeout_s;
+    crawl_options.settings.min_dwell_s = crawl_visit.dwell_s;
+    crawl_options.settings.quiet_period_s = crawl_visit.quiet_s;
+    crawl_options.settings.post_data_cap = static_cast<int64_t>(crawl_scan.visit.post_data_cap);
+    if (!crawl_scan.launch.chrome_path.empty()) crawl_options.worker_args.push_back("--chrome=" + crawl_scan.launch.chrome_path);
+    for (const auto& f : crawl_scan.launch.extra_flags) crawl_options.worker_args.push_back("--chrome-flag=" + f);
+    crawl_options.worker_args.push_back("--websocket-payload-cap=" +
+                                        std::to_string(crawl_scan.visit.websocket_payload_cap));
+    return coordinator::RunCrawlCommand(std::move(crawl_options));
+  }
+  if (coord->parsed()) {
+    common::SetLogName("coordinator");
+    auto address = RedisOf(coordinator_redis);
+    if (!address.ok()) return Fail(address.status().message(), 2);
+    coordinator_options.redis = address.value();
+    coordinator_options.lease = Ms(lease_s);
+    std::signal(SIGINT, OnStopSignal);
+    std::signal(SIGTERM, OnStopSignal);
+    coordinator::Coordinator server(coordinator_options);
+    common::Status s = server.Run([] { return g_stop != 0; });
+    if (!s.ok()) return Fail(s.message(), 1);
+    return 0;
+  }
+  if (work->parsed()) {
+    auto address = RedisOf(worker_redis);
+    if (!address.ok()) return Fail(address.status().message(), 2);
+    worker_options.redis = address.value();
+    ApplyVisitFlags(worker_options.scan, worker_visit);
+    return worker::RunWorkerCommand(std::move(worker_options));
+  }
+  // submit, status, export: one Redis connection each
+  auto address = RedisOf(admin_redis);
+  if (!address.ok()) return Fail(address.status().message(), 2);
+  auto redis = common::RedisClient::Connect(address.value());
+  if (!redis.ok()) return Fail("cannot reach Redis at " + common::ToRedisUrl(address.value()) + ": " +
+                               redis.status().message(), 1);
+  coordinator::RunStore store(*redis.value());
+  if (submit->parsed()) {
+    std::ifstream file;
+    std::istream* in = &std::cin;
+    if (submit_file != "-") {
+      file.open(submit_file);
+      if (!file) return Fail("cannot read " + submit_file, 2);
+      in = &file;
+    }
+    coordinator::RunInfo run;
+    run.name = admin_run;
+    run.settings.allow_private_targets = submit_private;
+    auto report = coordinator::SubmitRun(store, run, *in);
+    if (!report.ok()) return Fail(report.status().message(), report.status().code() == common::Code::kInvalidArgument ? 2 : 1);
+    for (const auto& why : report->rejected) std::cerr << "trackscan: skipped " << why << "\n";
+    std::cout << "run " << admin_run << ": " << report->accepted << " URLs queued\n";
+    return 0;
+  }
+  auto run = store.GetRun(admin_run);
+  if (!run.ok()) return Fail(run.status().message(), 2);
+  if (status->parsed()) {
+    std::cout << coordinator::DescribeRun(run.value()) << "\n";
+    return 0;
+  }
+  std::ofstream file;
+  std::ostream* out = &std::cout;
+  if (export_out != "-") {
+    file.open(export_out);
+    if (!file) return Fail("cannot write " + export_out, 1);
+    out = &file;
+  }
+  auto written = export_format == "csv" ? coordinator::ExportCsv(*redis.value(), run.value(), *out)
+                                        : coordinator::ExportJsonl(*redis.value(), admin_run, *out);
+  if (!written.ok()) return Fail(written.status().message(), 1);
+  return 0;
 }

@@ -116,7 +116,7 @@ int RunScanCommand(ScanCommandOptions options) {
   RecordWriter writer(out);
   ScanSummary summary;
   common::Status write_status;
-  Scanner scanner(*loop.value(), options.scan, [&](VisitResult result) {
+  Scanner scanner(*loop.value(), options.scan, [&](const ScanJob&, VisitResult result, bool) {
     if (write_status.ok()) write_status = WriteResult(writer, result);
     summary.Add(result);
   });

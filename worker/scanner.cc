@@ -10,22 +10,38 @@ namespace {
 constexpr int kMaxRelaunches = 20;
 }
 
-Scanner::Scanner(cdp::LwsLoop& loop, ScanOptions options, std::function<void(VisitResult)> on_result)
+Scanner::Scanner(cdp::LwsLoop& loop, ScanOptions options, ResultFn on_result)
     : loop_(loop), options_(std::move(options)), on_result_(std::move(on_result)) {}
 
 Scanner::~Scanner() = default;
 
 Status Scanner::Run(const std::vector<ScanTarget>& targets) {
-  for (size_t i = 0; i < targets.size(); ++i) queue_.push_back({i, targets[i], 1});
-  remaining_ = targets.size();
-  LaunchBrowser();
-  loop_.RunUntil([this] { return remaining_ == 0 || !fatal_.ok(); });
+  size_t remaining = targets.size();
+  auto on_result = std::move(on_result_);
+  on_result_ = [&remaining, on_result](const ScanJob& job, VisitResult result, bool final) {
+    on_result(job, std::move(result), final);
+    if (final) --remaining;
+  };
+  for (size_t i = 0; i < targets.size(); ++i) {
+    Submit(ScanJob{targets[i], options_.scan_id + "-" + std::to_string(i + 1), 1, i, options_.visit});
+  }
+  loop_.RunUntil([&] { return remaining == 0 || !fatal_.ok(); });
   // Stopped (Ctrl-C, SIGTERM): the visits under way report what they have.
-  if (browser_ && remaining_ > 0) browser_->Interrupt("interrupted: the scan was stopped");
-  browser_.reset();  // kills Chromium, removes its profile
+  if (remaining > 0) Stop("interrupted: the scan was stopped");
   if (!fatal_.ok()) return fatal_;
   if (loop_.stop_requested()) return Status::Unavailable("stopped before every URL was visited");
   return Status::Ok();
+}
+
+void Scanner::Submit(ScanJob job) {
+  queue_.push_back(std::move(job));
+  if (!browser_ && !launching_ && fatal_.ok()) return LaunchBrowser();
+  Pump();
+}
+
+void Scanner::Stop(const std::string& why) {
+  if (browser_) browser_->Interrupt(why);
+  browser_.reset();  // kills Chromium, removes its profile
 }
 
 void Scanner::LaunchBrowser() {
@@ -33,9 +49,12 @@ void Scanner::LaunchBrowser() {
     fatal_ = Status::Unavailable("Chromium crashed " + std::to_string(kMaxRelaunches) + " times; giving up");
     return;
   }
+  launching_ = true;
+  visits_this_browser_ = 0;
   auto browser = Browser::Launch(
       loop_, options_.launch,
       [this](Status ready) {
+        launching_ = false;
         if (!ready.ok()) {
           fatal_ = ready;
           return;
@@ -47,11 +66,12 @@ void Scanner::LaunchBrowser() {
         loop_.Post([this] {
           auto dead = std::move(browser_);
           dead.reset();
-          if (remaining_ > 0) LaunchBrowser();
+          if (!queue_.empty()) LaunchBrowser();
         });
       });
   if (!browser.ok()) {
     // The first launch failing is fatal (no Chromium); a relaunch failing too.
+    launching_ = false;
     fatal_ = browser.status();
     return;
   }
@@ -59,32 +79,45 @@ void Scanner::LaunchBrowser() {
 }
 
 void Scanner::Pump() {
-  while (browser_ && browser_->usable() && active_ < static_cast<size_t>(options_.concurrency) &&
+  bool retiring = options_.restart_every > 0 && visits_this_browser_ >= options_.restart_every;
+  if (retiring && browser_ && active_ == 0 && !queue_.empty()) {
+    // A fresh browser every restart_every visits: Chromium's memory grows.
+    browser_.reset();
+    return LaunchBrowser();
+  }
+  while (!retiring && browser_ && browser_->usable() && active_ < static_cast<size_t>(options_.concurrency) &&
          !queue_.empty()) {
-    Pending job = queue_.front();
+    ScanJob job = std::move(queue_.front());
     queue_.pop_front();
     ++active_;
-    VisitRequest request{options_.scan_id + "-" + std::to_string(job.index + 1) + "-a" + std::to_string(job.attempt),
-                         job.target.url, job.target.site, job.attempt};
-    browser_->StartVisit(request, options_.visit,
-                         [this, job](VisitResult result) { OnResult(job, std::move(result)); });
+    ++visits_this_browser_;
+    retiring = options_.restart_every > 0 && visits_this_browser_ >= options_.restart_every;
+    VisitRequest request{job.id_prefix + "-a" + std::to_string(job.attempt), job.target.url, job.target.site,
+                         job.attempt};
+    VisitOptions visit = job.visit;
+    browser_->StartVisit(request, visit, [this, job = std::move(job)](VisitResult result) mutable {
+      OnResult(std::move(job), std::move(result));
+    });
   }
-  if (browser_ && browser_->usable()) {
+  if (!retiring && browser_ && browser_->usable()) {
     browser_->KeepPrepared(std::min(queue_.size(), static_cast<size_t>(options_.prepared_pages)),
                            options_.visit);
   }
 }
 
-void Scanner::OnResult(Pending job, VisitResult result) {
+void Scanner::OnResult(ScanJob job, VisitResult result) {
   --active_;
   bool retry = result.browser_lost && job.attempt < options_.max_attempts;
-  on_result_(std::move(result));
   if (retry) {
-    queue_.push_front({job.index, job.target, job.attempt + 1});
-  } else {
-    --remaining_;
+    ScanJob again = job;
+    ++again.attempt;
+    queue_.push_front(std::move(again));
   }
-  loop_.Post([this] { Pump(); });
+  on_result_(job, std::move(result), !retry);
+  loop_.Post([this] {
+    if (!browser_ && !launching_ && !queue_.empty() && fatal_.ok()) return LaunchBrowser();
+    Pump();
+  });
 }
 
 }  // namespace worker

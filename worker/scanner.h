@@ -1,8 +1,10 @@
-// Scanner: visits a list of URLs in one Chromium, `concurrency` at a time,
-// each in its own browser context. A browser that dies is relaunched; the
-// visits it took down are retried (attempt 2, ...) up to max_attempts.
-// Every attempt's result is reported, partial ones included. Borrows the
-// loop. Loop thread only; Run() drives the loop until the list is done.
+// Scanner: visits URLs in one Chromium, `concurrency` at a time, each in its
+// own browser context. Jobs are submitted at any time (a fleet worker keeps
+// feeding it); `trackscan scan` submits a list and runs until it is done. A
+// browser that dies is relaunched; the visits it took down are retried
+// (attempt 2, ...) up to max_attempts. Every attempt's result is reported,
+// partial ones included, with whether it is the job's final result.
+// Borrows the loop. Loop thread only.
 #pragma once
 
 #include <deque>
@@ -22,7 +24,8 @@ struct ScanOptions {
   int concurrency = 4;
   int max_attempts = 2;
   int prepared_pages = 1;  // pages kept ready ahead of the next visits (Browser::KeepPrepared)
-  std::string scan_id;  // prefix of visit ids
+  int restart_every = 0;   // visits per browser before a fresh one (0: never); bounds Chromium's growth
+  std::string scan_id;     // prefix of visit ids in Run()
 };
 
 struct ScanTarget {
@@ -30,29 +33,51 @@ struct ScanTarget {
   std::string site;  // registrable domain of the URL's host
 };
 
+struct ScanJob {
+  ScanTarget target;
+  std::string id_prefix;  // visit id = id_prefix + "-a" + attempt
+  int attempt = 1;
+  uint64_t tag = 0;       // the submitter's, handed back with the result
+  VisitOptions visit;     // this job's visit settings
+};
+
 class Scanner {
  public:
-  Scanner(cdp::LwsLoop& loop, ScanOptions options, std::function<void(VisitResult)> on_result);
+  // `on_result(job, result, final)`: final is false for an attempt that will be retried.
+  using ResultFn = std::function<void(const ScanJob&, VisitResult, bool final)>;
+  Scanner(cdp::LwsLoop& loop, ScanOptions options, ResultFn on_result);
   ~Scanner();
 
-  // Visits every target; returns when all are reported, or early with
-  // kUnavailable when Chromium cannot be started, or when a stop was requested.
+  // Queues a job; it starts once a browser is ready and a slot is free.
+  // Launches the browser on first use.
+  void Submit(ScanJob job);
+  size_t queued() const { return queue_.size(); }
+  size_t active() const { return active_; }
+  // Set when the scan cannot go on (no Chromium, or it crashes over and over).
+  const common::Status& fatal() const { return fatal_; }
+  // Ends the visits under way now (reported as errors with `why`, not retried)
+  // and shuts Chromium down; queued jobs stay queued.
+  void Stop(const std::string& why);
+
+  // `trackscan scan`: visits every target (visit ids scan_id-N), returns when
+  // all are reported, or early: kUnavailable when Chromium cannot be started,
+  // or when a stop was requested.
   common::Status Run(const std::vector<ScanTarget>& targets);
 
  private:
-  struct Pending { size_t index; ScanTarget target; int attempt; };
   void LaunchBrowser();
   void Pump();
-  void OnResult(Pending job, VisitResult result);
+  void OnResult(ScanJob job, VisitResult result);
 
   cdp::LwsLoop& loop_;
   ScanOptions options_;
-  std::function<void(VisitResult)> on_result_;
+  ResultFn on_result_;
   std::unique_ptr<Browser> browser_;
-  std::deque<Pending> queue_;
-  size_t active_ = 0, remaining_ = 0;
-  int launches_ = 0;
-  common::Status fatal_;  // set when the scan cannot go on; Run returns it
+  bool launching_ = false;
+  std::deque<ScanJob> queue_;
+  size_t active_ = 0;
+  int launches_ = 0, visits_this_browser_ = 0;
+  common::Status fatal_;
 };
 
 }  // namespace worker

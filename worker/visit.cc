@@ -65,8 +65,9 @@ void Visit::Prepare() {
                 });
 }
 
-void Visit::Begin(VisitRecord seed, std::function<void(VisitResult)> on_done) {
+void Visit::Begin(VisitRecord seed, const VisitOptions& options, std::function<void(VisitResult)> on_done) {
   begun_ = true;
+  options_ = options;
   record_ = std::move(seed);
   on_done_ = std::move(on_done);
   cookies_ = CookieLedger(record_.visit_id, record_.site);

@@ -61,9 +61,10 @@ class Visit {
 
   // Opens the page: about:blank, paused by auto-attach until set up.
   void Prepare();
-  // Starts the visit: the deadline runs from now; the page navigates to
-  // seed.input_url once its set-up is answered (at once if it already is).
-  void Begin(VisitRecord seed, std::function<void(VisitResult)> on_done);
+  // Starts the visit with `options` (they replace the prepared page's): the
+  // deadline runs from now; the page navigates to seed.input_url once its
+  // set-up is answered (at once if it already is).
+  void Begin(VisitRecord seed, const VisitOptions& options, std::function<void(VisitResult)> on_done);
   bool begun() const { return begun_; }
   const std::string& context_id() const { return context_id_; }
 

@@ -1,0 +1,235 @@
+#include "coordinator/coordinator.h"
+
+#include <zmq.hpp>
+#include <zmq_addon.hpp>
+
+#include <random>
+#include <variant>
+#include <vector>
+
+#include "common/fleet_protocol.h"
+#include "common/log.h"
+#include "coordinator/request_intake.h"
+
+namespace coordinator {
+
+using common::Result;
+using common::Status;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr std::chrono::milliseconds kPollInterval{100};
+constexpr std::chrono::milliseconds kHousekeeping{1000};
+constexpr int64_t kMaxFrameBytes = 16 << 20;  // beyond this zmq drops the peer before we read it
+
+int64_t UnixMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::string RandomHex(int n) {
+  static std::mt19937_64 rng{std::random_device{}()};
+  std::string s;
+  for (int i = 0; i < n; ++i) s.push_back("0123456789abcdef"[rng() % 16]);
+  return s;
+}
+
+}  // namespace
+
+struct Coordinator::Impl {
+  struct Worker {
+    std::string identity;  // ZeroMQ routing id
+    Clock::time_point last_heard;
+    int credit = 0;
+  };
+
+  CoordinatorOptions options;
+  zmq::context_t context;
+  zmq::socket_t socket{context, zmq::socket_type::router};
+  std::unique_ptr<common::RedisClient> redis;
+  std::unique_ptr<RunStore> store;
+  std::unique_ptr<RequestIntake> intake;
+  std::map<std::string, Worker> workers;  // by worker id
+  std::string instance = RandomHex(8);
+  uint64_t batches_sent = 0;
+  Clock::time_point last_housekeeping{};
+
+  explicit Impl(CoordinatorOptions o) : options(std::move(o)) {}
+
+  Status Open() {
+    auto client = common::RedisClient::Connect(options.redis);
+    if (!client.ok()) return client.status();
+    redis = std::move(client.value());
+    store = std::make_unique<RunStore>(*redis);
+    intake = std::make_unique<RequestIntake>(*redis, *store, options.requests_stream, "coordinator-" + instance,
+                                             options.allow_private_targets);
+    if (Status s = intake->Open(); !s.ok()) return s;
+    try {
+      socket.set(zmq::sockopt::linger, 0);
+      socket.set(zmq::sockopt::maxmsgsize, kMaxFrameBytes);
+      socket.set(zmq::sockopt::router_mandatory, 0);
+      socket.bind(options.bind);
+    } catch (const zmq::error_t& e) {
+      return Status::Unavailable("cannot bind " + options.bind + ": " + e.what());
+    }
+    common::LogInfo("listening on " + options.bind + ", Redis " + common::ToRedisUrl(options.redis));
+    return Status::Ok();
+  }
+
+  void Send(const std::string& identity, const fleet::Message& message) {
+    std::string frame = fleet::Encode(message);
+    std::array<zmq::const_buffer, 2> parts{zmq::buffer(identity), zmq::buffer(frame)};
+    try {
+      zmq::send_multipart(socket, parts, zmq::send_flags::dontwait);
+    } catch (const zmq::error_t& e) {
+      common::LogWarn("send to " + identity + " failed: " + e.what());
+    }
+  }
+
+  void Receive() {
+    while (true) {
+      std::vector<zmq::message_t> parts;
+      zmq::recv_result_t got;
+      try {
+        got = zmq::recv_multipart(socket, std::back_inserter(parts), zmq::recv_flags::dontwait);
+      } catch (const zmq::error_t& e) {
+        common::LogWarn(std::string("receive failed: ") + e.what());
+        return;
+      }
+      if (!got) return;
+      if (parts.size() != 2) {
+        common::LogWarn("dropped a message of " + std::to_string(parts.size()) + " frames (expected 1 after the id)");
+        continue;
+      }
+      std::string identity = parts[0].to_string();
+      auto message = fleet::Decode(parts[1].to_string_view());
+      if (!message.ok()) {
+        common::LogWarn("dropped a message from peer " + std::to_string(identity.size()) + "-byte id: " +
+                        message.status().message());
+        continue;
+      }
+      std::visit([&](const auto& m) { Handle(identity, m); }, message.value());
+    }
+  }
+
+  Worker& Heard(const std::string& worker_id, const std::string& identity) {
+    auto [it, added] = workers.try_emplace(worker_id);
+    if (added) common::LogInfo("worker " + worker_id + " joined");
+    it->second.identity = identity;
+    it->second.last_heard = Clock::now();
+    return it->second;
+  }
+
+  void Handle(const std::string& identity, const fleet::Ready& m) {
+    Worker& w = Heard(m.worker_id, identity);
+    w.credit = m.capacity;
+    Dispatch(m.worker_id, w);
+  }
+
+  void Handle(const std::string& identity, const fleet::Heartbeat& m) { Heard(m.worker_id, identity); }
+
+  void Handle(const std::string& identity, const fleet::Done& m) {
+    Heard(m.worker_id, identity);
+    if (Status s = store->ItemDone(m.run, m.batch_id, m.index); !s.ok()) {
+      common::LogWarn("done for " + m.run + " #" + std::to_string(m.index) + " not stored: " + s.ToString());
+      return;  // the lease ends, and the URL, which has its result, is not leased again
+    }
+    FinishIfDone(m.run);
+  }
+
+  void Handle(const std::string& identity, const fleet::Disconnect& m) {
+    common::LogInfo("worker " + m.worker_id + " left");
+    ReleaseWorker(m.worker_id, "worker " + m.worker_id + " stopped");
+  }
+
+  void Handle(const std::string& identity, const fleet::Batch&) {
+    common::LogWarn("dropped a batch message sent to the coordinator");
+  }
+
+  void Dispatch(const std::string& worker_id, Worker& w) {
+    while (w.credit > 0) {
+      std::string batch_id = instance + "-" + std::to_string(++batches_sent);
+      size_t want = std::min<size_t>(options.batch_size, static_cast<size_t>(w.credit));
+      auto lease = store->LeaseBatch(batch_id, worker_id, want, UnixMs() + options.lease.count());
+      if (!lease.ok()) {
+        common::LogWarn("cannot lease a batch: " + lease.status().ToString());
+        return;
+      }
+      if (!lease.value()) return;  // nothing queued
+      fleet::Batch batch{lease.value()->run, batch_id, options.lease.count(), lease.value()->settings, {}};
+      for (const auto& item : lease.value()->items) {
+        batch.items.push_back({item.index, item.url, item.attempts + 1});
+      }
+      if (batch.items.empty()) continue;  // every URL it took already had a result
+      w.credit -= static_cast<int>(batch.items.size());
+      Send(w.identity, batch);
+    }
+  }
+
+  void ReleaseWorker(const std::string& worker_id, const std::string& why) {
+    workers.erase(worker_id);
+    auto held = store->Leases(0, worker_id);
+    if (!held.ok()) return common::LogWarn("cannot list " + worker_id + "'s batches: " + held.status().ToString());
+    for (const auto& [run, batch] : held.value()) Release(run, batch, why);
+  }
+
+  void Release(const std::string& run, const std::string& batch, const std::string& why) {
+    if (Status s = store->ReleaseBatch(run, batch, options.max_attempts, why); !s.ok()) {
+      return common::LogWarn("cannot release batch " + batch + ": " + s.ToString());
+    }
+    common::LogInfo("batch " + batch + " of " + run + " put back: " + why);
+    FinishIfDone(run);  // its last URLs may just have been recorded failed
+  }
+
+  void FinishIfDone(const std::string& run) {
+    auto finished = store->MaybeFinishRun(run);
+    if (!finished.ok() || !finished.value()) return;
+    common::LogInfo("run " + run + " done");
+    intake->Reply(run);
+  }
+
+  void Housekeeping() {
+    auto now = Clock::now();
+    auto silent_for = fleet::kHeartbeatInterval * fleet::kHeartbeatLiveness;
+    std::vector<std::string> gone;
+    for (auto& [id, w] : workers) {
+      if (now - w.last_heard > silent_for) gone.push_back(id);
+      else Send(w.identity, fleet::Heartbeat{});
+    }
+    for (const auto& id : gone) {
+      common::LogWarn("worker " + id + " went silent");
+      ReleaseWorker(id, "worker " + id + " went silent");
+    }
+    if (auto expired = store->Leases(UnixMs()); expired.ok()) {
+      for (const auto& [run, batch] : expired.value()) Release(run, batch, "lease expired");
+    }
+    if (Status s = intake->Poll(); !s.ok()) common::LogWarn("on-demand requests: " + s.ToString());
+    // New work (a submitted run, a request) goes to workers with credit left.
+    for (auto& [id, w] : workers) Dispatch(id, w);
+  }
+};
+
+Coordinator::Coordinator(CoordinatorOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+Coordinator::~Coordinator() = default;
+
+Status Coordinator::Run(const std::function<bool()>& stop) {
+  if (Status s = impl_->Open(); !s.ok()) return s;
+  std::vector<zmq::pollitem_t> items{{impl_->socket.handle(), 0, ZMQ_POLLIN, 0}};
+  while (!stop()) {
+    try {
+      zmq::poll(items, kPollInterval);
+    } catch (const zmq::error_t& e) {
+      if (e.num() != EINTR) return Status::Internal(std::string("poll: ") + e.what());
+    }
+    if (items[0].revents & ZMQ_POLLIN) impl_->Receive();
+    if (Clock::now() - impl_->last_housekeeping >= kHousekeeping) {
+      impl_->last_housekeeping = Clock::now();
+      impl_->Housekeeping();
+    }
+  }
+  common::LogInfo("stopping");
+  return Status::Ok();
+}
+
+}  // namespace coordinator

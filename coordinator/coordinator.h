@@ -1,0 +1,47 @@
+// Coordinator: `trackscan coordinator`. The load-balancing broker of zguide:
+// a ROUTER socket hands batches of queued URLs only to workers that announced
+// free capacity (`ready`), watches their heartbeats (Paranoid Pirate: silent
+// for 3 intervals = gone) and the batches' leases, and puts back what a lost
+// worker held. It also turns on-demand requests from a Redis Stream into
+// runs that go ahead of nightly work, and answers on their reply streams.
+// All durable state is in Redis (RunStore); what it keeps in memory (workers
+// and their credit) is rebuilt from the workers' next messages, so it can be
+// killed and restarted at any time. Single-threaded; Run() is its loop.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+
+#include "common/redis_client.h"
+#include "coordinator/run_store.h"
+
+namespace coordinator {
+
+struct CoordinatorOptions {
+  std::string bind = "tcp://*:5555";
+  common::RedisAddress redis;
+  size_t batch_size = 10;
+  int max_attempts = 3;                     // dispatches of a URL before it is recorded failed
+  common::Duration lease{600000};           // a batch not finished by then is re-queued
+  std::string requests_stream = "ts:requests";
+  bool allow_private_targets = false;       // for URLs that arrive on the stream
+};
+
+class Coordinator {
+ public:
+  explicit Coordinator(CoordinatorOptions options);
+  ~Coordinator();
+  // Serves until `stop()` is true (checked at least every 100 ms). Returns
+  // kUnavailable when the socket cannot bind or Redis cannot be reached.
+  common::Status Run(const std::function<bool()>& stop);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace coordinator

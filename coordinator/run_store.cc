@@ -1,0 +1,464 @@
+#include "coordinator/run_store.h"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <random>
+
+namespace coordinator {
+namespace {
+
+using common::RedisReply;
+using common::RedisScript;
+using common::Result;
+using common::Status;
+
+constexpr size_t kAppendChunk = 1000;  // items per script call: ~1 ms of Redis time each
+
+// Every script gets the key prefix as ARGV[1] and builds its keys from it,
+// because LeaseBatch picks its run inside the script (one Redis, no cluster).
+// A reply string starting with '!' is a refusal, mapped to InvalidArgument.
+constexpr const char* kPrelude = R"lua(
+local P = ARGV[1]
+local function K(run, suffix) return P .. 'run:' .. run .. suffix end
+local function forget(run, bid)
+  redis.call('HDEL', K(run, ':batches'), bid)
+  redis.call('ZREM', P .. 'leases', run .. '\031' .. bid)
+  redis.call('HDEL', P .. 'batch_run', bid)
+end
+)lua";
+
+// ARGV: P, run, priority, created_ms, created_at, settings, request_id, reply_stream, token, queue score
+const RedisScript& CreateScript() {
+  static const RedisScript s(std::string(kPrelude) + R"lua(
+local key = K(ARGV[2], '')
+if redis.call('EXISTS', key) == 1 then
+  if redis.call('HGET', key, 'create_token') == ARGV[9] then return 1 end  -- our own write, re-sent
+  return '!run ' .. ARGV[2] .. ' exists'
+end
+redis.call('HSET', key, 'name', ARGV[2], 'state', 'submitting', 'priority', ARGV[3], 'total', 0, 'done', 0,
+  'failed', 0, 'created_at', ARGV[5], 'finished_at', '', 'settings', ARGV[6], 'request_id', ARGV[7],
+  'reply_stream', ARGV[8], 'create_token', ARGV[9], 'queue_score', ARGV[10])
+redis.call('ZADD', P .. 'runs', ARGV[4], ARGV[2])
+return 1
+)lua");
+  return s;
+}
+
+// ARGV: P, run, then (index, item JSON) pairs. SADD to `seen` guards each index.
+const RedisScript& AppendScript() {
+  static const RedisScript s(std::string(kPrelude) + R"lua(
+local state = redis.call('HGET', K(ARGV[2], ''), 'state')
+if not state then return '!unknown run ' .. ARGV[2] end
+if state ~= 'submitting' then return '!run ' .. ARGV[2] .. ' is ' .. state .. ', not submitting' end
+local seen, todo, fresh = K(ARGV[2], ':seen'), K(ARGV[2], ':todo'), {}
+for n = 3, #ARGV, 2 do
+  if redis.call('SADD', seen, ARGV[n]) == 1 then fresh[#fresh + 1] = ARGV[n + 1] end
+  if #fresh == 500 or (n + 2 > #ARGV and #fresh > 0) then  -- unpack() has a stack limit
+    redis.call('RPUSH', todo, unpack(fresh))
+    fresh = {}
+  end
+end
+return 1
+)lua");
+  return s;
+}
+
+// ARGV: P, run, total. `seen` is only needed while submitting.
+const RedisScript& SealScript() {
+  static const RedisScript s(std::string(kPrelude) + R"lua(
+local run, key = ARGV[2], K(ARGV[2], '')
+local state = redis.call('HGET', key, 'state')
+if not state then return '!unknown run ' .. run end
+if state ~= 'submitting' then
+  if redis.call('HGET', key, 'total') == ARGV[3] then return 1 end  -- sealed by this call, re-sent
+  return '!run ' .. run .. ' is ' .. state .. ', not submitting'
+end
+local n = redis.call('SCARD', K(run, ':seen'))
+if n ~= tonumber(ARGV[3]) then return '!run ' .. run .. ' has ' .. n .. ' URLs, not ' .. ARGV[3] end
+redis.call('HSET', key, 'state', 'queued', 'total', ARGV[3])
+redis.call('DEL', K(run, ':seen'))
+if redis.call('LLEN', K(run, ':todo')) > 0 then
+  redis.call('ZADD', P .. 'queue', redis.call('HGET', key, 'queue_score'), run)
+end
+return 1
+)lua");
+  return s;
+}
+
+// ARGV: P, batch id, worker, max items, lease end ms.
+// Reply: false, or {run, settings, index1, url1, attempts1, error1, ...}.
+const RedisScript& LeaseScript() {
+  static const RedisScript s(std::string(kPrelude) + R"lua(
+local bid, max = ARGV[2], tonumber(ARGV[4])
+local function reply(run, batch)
+  local out = {run, redis.call('HGET', K(run, ''), 'settings') or '{}'}
+  for _, it in ipairs(batch.items) do
+    out[#out + 1] = it.i; out[#out + 1] = it.u; out[#out + 1] = it.a; out[#out + 1] = it.e or ''
+  end
+  return out
+end
+local held = redis.call('HGET', P .. 'batch_run', bid)
+local existing = held and redis.call('HGET', K(held, ':batches'), bid)
+if existing then return reply(held, cjson.decode(existing)) end
+while true do
+  local run = redis.call('ZRANGE', P .. 'queue', 0, 0)[1]
+  if not run then return false end
+  local todo, results, items = K(run, ':todo'), K(run, ':results'), {}
+  while #items < max do
+    local popped = redis.call('LPOP', todo, max - #items)
+    if not popped then break end
+    for _, json in ipairs(popped) do
+      local it = cjson.decode(json)
+      if redis.call('HEXISTS', results, it.i) == 0 then items[#items + 1] = it end  -- else done already
+    end
+  end
+  if redis.call('LLEN', todo) == 0 then redis.call('ZREM', P .. 'queue', run) end
+  if #items > 0 then
+    local batch = {w = ARGV[3], ['until'] = tonumber(ARGV[5]), items = items}
+    redis.call('HSET', K(run, ':batches'), bid, cjson.encode(batch))
+    redis.call('ZADD', P .. 'leases', ARGV[5], run .. '\031' .. bid)
+    redis.call('HSET', P .. 'batch_run', bid, run)
+    return reply(run, batch)
+  end
+end
+)lua");
+  return s;
+}
+
+// ARGV: P, run, batch id, index.
+const RedisScript& ItemDoneScript() {
+  static const RedisScript s(std::string(kPrelude) + R"lua(
+local run, bid = ARGV[2], ARGV[3]
+local json = redis.call('HGET', K(run, ':batches'), bid)
+if not json then return 0 end
+local batch, kept = cjson.decode(json), {}
+for _, it in ipairs(batch.items) do
+  if it.i ~= tonumber(ARGV[4]) then kept[#kept + 1] = it end
+end
+if #kept == 0 then forget(run, bid) return 1 end
+batch.items = kept
+redis.call('HSET', K(run, ':batches'), bid, cjson.encode(batch))
+return 1
+)lua");
+  return s;
+}
+
+// ARGV: P, run, batch id, max attempts, error.
+const RedisScript& ReleaseScript() {
+  static const RedisScript s(std::string(kPrelude) + R"lua(
+local run, bid, max, err = ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
+local json = redis.call('HGET', K(run, ':batches'), bid)
+if not json then return 0 end
+local items, todo, results, requeued = cjson.decode(json).items, K(run, ':todo'), K(run, ':results'), 0
+for n = #items, 1, -1 do  -- LPUSH backwards keeps the batch's order at the head
+  local it = items[n]
+  local a = it.a + 1
+  if redis.call('HEXISTS', results, it.i) == 1 then
+    -- finished after all: nothing to do
+  elseif a >= max then
+    local failed = cjson.encode({index = it.i, url = it.u, site = '', visit_id = '', attempt = a,
+                                 outcome = 'failed', error = err, requests = 0, cookies = 0,
+                                 records_cut = 0, records_dropped = 0})
+    if redis.call('HSETNX', results, it.i, failed) == 1 then redis.call('HINCRBY', K(run, ''), 'failed', 1) end
+  else
+    redis.call('LPUSH', todo, cjson.encode({i = it.i, u = it.u, a = a, e = err}))
+    requeued = requeued + 1
+  end
+end
+forget(run, bid)
+local state, score = unpack(redis.call('HMGET', K(run, ''), 'state', 'queue_score'))
+if requeued > 0 and state == 'queued' then redis.call('ZADD', P .. 'queue', score, run) end
+return 1
+)lua");
+  return s;
+}
+
+// ARGV: P, expired before ms, worker. Reply: {run1, batch1, run2, batch2, ...}.
+const RedisScript& LeasesScript() {
+  static const RedisScript s(std::string(kPrelude) + R"lua(
+local out, listed = {}, {}
+local function split(m)
+  local sep = string.find(m, '\031', 1, true)
+  return string.sub(m, 1, sep - 1), string.sub(m, sep + 1)
+end
+local function add(m)
+  if listed[m] then return end
+  listed[m] = true
+  local run, bid = split(m)
+  out[#out + 1] = run; out[#out + 1] = bid
+end
+for _, m in ipairs(redis.call('ZRANGEBYSCORE', P .. 'leases', '-inf', '(' .. ARGV[2])) do add(m) end
+if ARGV[3] ~= '' then
+  for _, m in ipairs(redis.call('ZRANGE', P .. 'leases', 0, -1)) do
+    local run, bid = split(m)
+    local json = not listed[m] and redis.call('HGET', K(run, ':batches'), bid)
+    if json and cjson.decode(json).w == ARGV[3] then add(m) end
+  end
+end
+return out
+)lua");
+  return s;
+}
+
+// ARGV: P, run. Reply: false, or {HGETALL of the run, LLEN todo, items in batches}.
+const RedisScript& GetRunScript() {
+  static const RedisScript s(std::string(kPrelude) + R"lua(
+local h = redis.call('HGETALL', K(ARGV[2], ''))
+if #h == 0 then return false end
+local in_flight = 0
+for _, json in ipairs(redis.call('HVALS', K(ARGV[2], ':batches'))) do
+  in_flight = in_flight + #cjson.decode(json).items
+end
+return {h, redis.call('LLEN', K(ARGV[2], ':todo')), in_flight}
+)lua");
+  return s;
+}
+
+// ARGV: P, run, finished_at, token. The token lets a re-sent call that did
+// the marking still answer 1, so exactly one completion message is sent.
+// When every index has a result, what is left in todo is stale (re-queued
+// from a lease that then finished after all) and is dropped.
+const RedisScript& FinishScript() {
+  static const RedisScript s(std::string(kPrelude) + R"lua(
+local run, key, todo = ARGV[2], K(ARGV[2], ''), K(ARGV[2], ':todo')
+local state, total = unpack(redis.call('HMGET', key, 'state', 'total'))
+if not state then return '!unknown run ' .. run end
+if state == 'done' then return redis.call('HGET', key, 'finish_token') == ARGV[4] and 1 or 0 end
+if state ~= 'queued' or redis.call('HLEN', K(run, ':batches')) > 0 then return 0 end
+if redis.call('HLEN', K(run, ':results')) >= tonumber(total) then redis.call('DEL', todo) end
+if redis.call('LLEN', todo) > 0 then return 0 end
+redis.call('HSET', key, 'state', 'done', 'finished_at', ARGV[3], 'finish_token', ARGV[4])
+redis.call('ZREM', P .. 'queue', run)
+return 1
+)lua");
+  return s;
+}
+
+int64_t NowMs() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::string Rfc3339(int64_t ms) {
+  std::time_t seconds = ms / 1000;
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char buf[40];
+  size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  std::snprintf(buf + n, sizeof buf - n, ".%03dZ", static_cast<int>(ms % 1000));
+  return buf;
+}
+
+// A per-call token that tells a re-sent write apart from someone else's.
+std::string Token() {
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  return std::to_string(random());
+}
+
+// Run names become parts of key names: keep them to a safe alphabet so no
+// name can reach another run's keys ("a:todo").
+bool ValidName(const std::string& name) {
+  if (name.empty() || name.size() > 200) return false;
+  for (char c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') return false;
+  }
+  return true;
+}
+
+// A script's reply, with '!'-refusals turned into InvalidArgument.
+Result<RedisReply> Checked(Result<RedisReply> reply) {
+  if (reply.ok() && reply->kind == RedisReply::Kind::kString && reply->str.starts_with('!')) {
+    return Status::InvalidArgument(reply->str.substr(1));
+  }
+  return reply;
+}
+
+std::string SettingsJson(const fleet::VisitSettings& s) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  w.StartObject();
+  w.Key("timeout_s"); w.Double(s.timeout_s);
+  w.Key("min_dwell_s"); w.Double(s.min_dwell_s);
+  w.Key("quiet_period_s"); w.Double(s.quiet_period_s);
+  w.Key("post_data_cap"); w.Int64(s.post_data_cap);
+  w.Key("allow_private_targets"); w.Bool(s.allow_private_targets);
+  w.EndObject();
+  return buffer.GetString();
+}
+
+// Missing keys keep their defaults, so settings written by an older version still load.
+Result<fleet::VisitSettings> ParseSettings(const std::string& json) {
+  simdjson::dom::parser parser;
+  simdjson::dom::object o;
+  if (parser.parse(json).get(o) != simdjson::SUCCESS) return Status::Decode("run settings are not a JSON object");
+  fleet::VisitSettings s;
+  auto number = [&](const char* key, double& out) {
+    double v = 0;
+    if (o[key].get(v) == simdjson::SUCCESS) out = v;
+  };
+  number("timeout_s", s.timeout_s);
+  number("min_dwell_s", s.min_dwell_s);
+  number("quiet_period_s", s.quiet_period_s);
+  int64_t cap = 0;
+  if (o["post_data_cap"].get(cap) == simdjson::SUCCESS) s.post_data_cap = cap;
+  bool allow = false;
+  if (o["allow_private_targets"].get(allow) == simdjson::SUCCESS) s.allow_private_targets = allow;
+  return s;
+}
+
+std::string ItemJson(const WorkItem& item) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  w.StartObject();
+  w.Key("i"); w.Int64(item.index);
+  w.Key("u"); w.String(item.url.data(), static_cast<rapidjson::SizeType>(item.url.size()));
+  w.Key("a"); w.Int(item.attempts);
+  w.Key("e"); w.String(item.last_error.data(), static_cast<rapidjson::SizeType>(item.last_error.size()));
+  w.EndObject();
+  return buffer.GetString();
+}
+
+int64_t ToInt(const std::string& s) { return std::strtoll(s.c_str(), nullptr, 10); }
+
+// Fills `run` from the flat HGETALL reply of its hash.
+Status FillRun(const std::vector<RedisReply>& fields, RunInfo& run) {
+  for (size_t i = 0; i + 1 < fields.size(); i += 2) {
+    const std::string& k = fields[i].str;
+    const std::string& v = fields[i + 1].str;
+    if (k == "name") run.name = v;
+    else if (k == "state") run.state = v;
+    else if (k == "priority") run.priority = static_cast<int>(ToInt(v));
+    else if (k == "total") run.total = ToInt(v);
+    else if (k == "done") run.done = ToInt(v);
+    else if (k == "failed") run.failed = ToInt(v);
+    else if (k == "created_at") run.created_at = v;
+    else if (k == "finished_at") run.finished_at = v;
+    else if (k == "request_id") run.request_id = v;
+    else if (k == "reply_stream") run.reply_stream = v;
+    else if (k == "settings") {
+      auto settings = ParseSettings(v);
+      if (!settings.ok()) return settings.status();
+      run.settings = *settings;
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status RunStore::CreateRun(const RunInfo& run) {
+  if (!ValidName(run.name)) return Status::InvalidArgument("run name '" + run.name + "': use 1-200 of A-Z a-z 0-9 . _ -");
+  if (run.priority < -100 || run.priority > 100) return Status::InvalidArgument("priority must be -100..100");
+  int64_t created = NowMs();
+  // ts:queue order: higher priority first, then the older run (lowest score first).
+  int64_t queue_score = created - int64_t{run.priority} * 10'000'000'000'000;
+  auto reply = Checked(redis_.Eval(CreateScript(), {},
+                                   {prefix_, run.name, std::to_string(run.priority), std::to_string(created),
+                                    run.created_at.empty() ? Rfc3339(created) : run.created_at, SettingsJson(run.settings), run.request_id, run.reply_stream,
+                                    Token(), std::to_string(queue_score)}));
+  return reply.ok() ? Status::Ok() : reply.status();
+}
+
+Status RunStore::AppendItems(const std::string& run, const std::vector<WorkItem>& items) {
+  for (size_t start = 0; start < items.size(); start += kAppendChunk) {
+    std::vector<std::string> args{prefix_, run};
+    size_t end = std::min(items.size(), start + kAppendChunk);
+    args.reserve(2 + 2 * (end - start));
+    for (size_t i = start; i < end; ++i) {
+      if (items[i].index < 0) return Status::InvalidArgument("negative item index");
+      args.push_back(std::to_string(items[i].index));
+      args.push_back(ItemJson(items[i]));
+    }
+    auto reply = Checked(redis_.Eval(AppendScript(), {}, args));
+    if (!reply.ok()) return reply.status();
+  }
+  return Status::Ok();
+}
+
+Status RunStore::SealRun(const std::string& run, int64_t total) {
+  auto reply = Checked(redis_.Eval(SealScript(), {}, {prefix_, run, std::to_string(total)}));
+  return reply.ok() ? Status::Ok() : reply.status();
+}
+
+Result<std::optional<Lease>> RunStore::LeaseBatch(const std::string& batch_id, const std::string& worker,
+                                                  size_t max_items, int64_t lease_until_ms) {
+  if (batch_id.empty() || batch_id.find('\x1f') != std::string::npos) {
+    return Status::InvalidArgument("batch id must be non-empty, without \\x1f");
+  }
+  if (max_items == 0) return std::optional<Lease>();
+  auto reply = redis_.Eval(LeaseScript(), {},
+                           {prefix_, batch_id, worker, std::to_string(max_items), std::to_string(lease_until_ms)});
+  if (!reply.ok()) return reply.status();
+  if (reply->nil()) return std::optional<Lease>();
+  const auto& e = reply->elements;
+  if (e.size() < 2 || (e.size() - 2) % 4 != 0) return Status::Decode("unexpected LeaseBatch reply");
+  Lease lease{e[0].str, batch_id, {}, {}};
+  auto settings = ParseSettings(e[1].str);
+  if (!settings.ok()) return settings.status();
+  lease.settings = *settings;
+  for (size_t i = 2; i < e.size(); i += 4) {
+    lease.items.push_back({e[i].integer, e[i + 1].str, static_cast<int>(e[i + 2].integer), e[i + 3].str});
+  }
+  return std::optional<Lease>(std::move(lease));
+}
+
+Status RunStore::ItemDone(const std::string& run, const std::string& batch_id, int64_t index) {
+  auto reply = redis_.Eval(ItemDoneScript(), {}, {prefix_, run, batch_id, std::to_string(index)});
+  return reply.ok() ? Status::Ok() : reply.status();
+}
+
+Status RunStore::ReleaseBatch(const std::string& run, const std::string& batch_id, int max_attempts,
+                              const std::string& error) {
+  if (max_attempts < 1) return Status::InvalidArgument("max_attempts must be >= 1");
+  auto reply = redis_.Eval(ReleaseScript(), {}, {prefix_, run, batch_id, std::to_string(max_attempts), error});
+  return reply.ok() ? Status::Ok() : reply.status();
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> RunStore::Leases(int64_t expired_before_ms,
+                                                                         const std::string& worker) {
+  auto reply = redis_.Eval(LeasesScript(), {}, {prefix_, std::to_string(expired_before_ms), worker});
+  if (!reply.ok()) return reply.status();
+  std::vector<std::pair<std::string, std::string>> out;
+  for (size_t i = 0; i + 1 < reply->elements.size(); i += 2) {
+    out.emplace_back(reply->elements[i].str, reply->elements[i + 1].str);
+  }
+  return out;
+}
+
+Result<RunInfo> RunStore::GetRun(const std::string& run) {
+  auto reply = redis_.Eval(GetRunScript(), {}, {prefix_, run});
+  if (!reply.ok()) return reply.status();
+  if (reply->nil()) return Status::InvalidArgument("unknown run " + run);
+  const auto& e = reply->elements;
+  if (e.size() != 3) return Status::Decode("unexpected GetRun reply");
+  RunInfo info;
+  Status s = FillRun(e[0].elements, info);
+  if (!s.ok()) return s;
+  info.queued = e[1].integer;
+  info.in_flight = e[2].integer;
+  return info;
+}
+
+Result<std::vector<std::string>> RunStore::Runs() {
+  auto reply = redis_.Command({"ZRANGE", prefix_ + "runs", "0", "-1"});
+  if (!reply.ok()) return reply.status();
+  std::vector<std::string> names;
+  for (auto& e : reply->elements) names.push_back(std::move(e.str));
+  return names;
+}
+
+Result<bool> RunStore::MaybeFinishRun(const std::string& run) {
+  auto reply = Checked(redis_.Eval(FinishScript(), {}, {prefix_, run, Rfc3339(NowMs()), Token()}));
+  if (!reply.ok()) return reply.status();
+  return reply->integer == 1;
+}
+
+}  // namespace coordinator

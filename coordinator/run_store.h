@@ -1,0 +1,85 @@
+// RunStore: the durable state of every run, in Redis (layout: docs/fleet.md).
+// Everything the coordinator knows is here, so a coordinator killed and
+// restarted resumes every run, and two coordinators at once never lease the
+// same URL: each operation is one Lua script (atomic in Redis) and is
+// idempotent, because RedisClient re-sends a command whose reply was lost.
+// Borrows the RedisClient (one thread). Errors: RedisClient's, plus
+// InvalidArgument for an unknown or existing run.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/fleet_protocol.h"
+#include "common/redis_client.h"
+
+namespace coordinator {
+
+struct RunInfo {
+  std::string name;
+  std::string state;  // submitting | queued | done
+  int priority = 0;   // 0 nightly; higher goes first (on-demand requests: 1)
+  int64_t total = 0, queued = 0, in_flight = 0, done = 0, failed = 0;
+  std::string created_at, finished_at;  // RFC 3339; finished_at empty until done
+  fleet::VisitSettings settings;
+  std::string request_id, reply_stream;  // on-demand runs: where the completion message goes
+};
+
+struct WorkItem {
+  int64_t index = 0;
+  std::string url;
+  int attempts = 0;  // dispatches that ended without a result
+  std::string last_error;
+};
+
+struct Lease {
+  std::string run, batch_id;
+  fleet::VisitSettings settings;
+  std::vector<WorkItem> items;
+};
+
+class RunStore {
+ public:
+  explicit RunStore(common::RedisClient& redis, std::string prefix = "ts:")
+      : redis_(redis), prefix_(std::move(prefix)) {}
+
+  // A new run in state `submitting` (not yet dispatched). InvalidArgument if it exists.
+  common::Status CreateRun(const RunInfo& run);
+  // Appends URLs; items[i].index must continue the run's numbering from 0.
+  // Idempotent per index (re-appending after a lost reply adds nothing).
+  common::Status AppendItems(const std::string& run, const std::vector<WorkItem>& items);
+  // Submission complete: the run becomes `queued`, dispatchable, with `total` URLs.
+  common::Status SealRun(const std::string& run, int64_t total);
+
+  // Moves up to `max_items` queued URLs of the highest-priority run (oldest
+  // first) into batch `batch_id`, held by `worker` until `lease_until_ms`
+  // (Unix ms). nullopt when nothing is queued. The same batch_id returns the
+  // same lease again.
+  common::Result<std::optional<Lease>> LeaseBatch(const std::string& batch_id, const std::string& worker,
+                                                  size_t max_items, int64_t lease_until_ms);
+  // Records that `index` of the batch has its final result; the batch is
+  // forgotten when its last item is done.
+  common::Status ItemDone(const std::string& run, const std::string& batch_id, int64_t index);
+  // Puts the batch's unfinished URLs back at the head of the queue with
+  // attempts+1 and `error`; a URL that reached `max_attempts` gets a failed
+  // result instead (outcome failed, last error). A second call does nothing.
+  common::Status ReleaseBatch(const std::string& run, const std::string& batch_id, int max_attempts,
+                              const std::string& error);
+  // (run, batch_id) of leases that ended before now_ms, and of `worker`'s (when given).
+  common::Result<std::vector<std::pair<std::string, std::string>>> Leases(int64_t expired_before_ms,
+                                                                         const std::string& worker = "");
+
+  common::Result<RunInfo> GetRun(const std::string& run);
+  common::Result<std::vector<std::string>> Runs();  // oldest first
+  // Marks the run done when it is sealed and nothing is queued or in flight.
+  // True only for the call that marked it (so one completion message is sent).
+  common::Result<bool> MaybeFinishRun(const std::string& run);
+
+ private:
+  common::RedisClient& redis_;
+  std::string prefix_;
+};
+
+}  // namespace coordinator

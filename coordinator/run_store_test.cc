@@ -1,0 +1,321 @@
+#include "coordinator/run_store.h"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <set>
+#include <thread>
+
+#include "tests/support/redis_server.h"
+
+namespace coordinator {
+namespace {
+
+using common::Code;
+using common::RedisClient;
+using testing_support::RedisServer;
+
+constexpr int64_t kFarFuture = 4'000'000'000'000;  // lease end, Unix ms
+
+std::unique_ptr<RedisClient> ConnectTo(const RedisServer& server) {
+  REQUIRE(server.running());
+  auto client = RedisClient::Connect(server.address());
+  REQUIRE(client.ok());
+  return std::move(client).value();
+}
+
+std::vector<WorkItem> Items(int64_t from, int64_t to) {
+  std::vector<WorkItem> items;
+  for (int64_t i = from; i < to; ++i) items.push_back({i, "https://site" + std::to_string(i) + ".example/", 0, ""});
+  return items;
+}
+
+RunInfo Named(const std::string& name) {
+  RunInfo run;
+  run.name = name;
+  return run;
+}
+
+// A sealed run of `n` URLs.
+void MakeRun(RunStore& store, const std::string& name, int64_t n, int priority = 0) {
+  RunInfo run;
+  run.name = name;
+  run.priority = priority;
+  run.settings.timeout_s = 12.5;
+  run.settings.allow_private_targets = true;
+  REQUIRE(store.CreateRun(run).ok());
+  REQUIRE(store.AppendItems(name, Items(0, n)).ok());
+  REQUIRE(store.SealRun(name, n).ok());
+}
+
+Lease MustLease(RunStore& store, const std::string& batch, size_t max, const std::string& worker = "w1",
+                int64_t until = kFarFuture) {
+  auto lease = store.LeaseBatch(batch, worker, max, until);
+  INFO(lease.status().ToString());
+  REQUIRE(lease.ok());
+  REQUIRE(lease->has_value());
+  return **lease;
+}
+
+std::vector<int64_t> Indexes(const Lease& lease) {
+  std::vector<int64_t> out;
+  for (const auto& item : lease.items) out.push_back(item.index);
+  return out;
+}
+
+// What a worker's ResultSink does for a final result, reduced to the key the store reads.
+void WriteResult(RedisClient& redis, const std::string& run, int64_t index) {
+  REQUIRE(redis.Command({"HSETNX", "ts:run:" + run + ":results", std::to_string(index), "{}"}).ok());
+}
+
+TEST_CASE("a run goes from submitting to queued to done", "[redis][run_store]") {
+  RedisServer server;
+  auto redis = ConnectTo(server);
+  RunStore store(*redis);
+  RunInfo run;
+  run.name = "nightly-1";
+  run.settings.timeout_s = 12.5;
+  run.request_id = "req-9";
+  REQUIRE(store.CreateRun(run).ok());
+  REQUIRE(store.AppendItems("nightly-1", Items(0, 5)).ok());
+  CHECK(store.GetRun("nightly-1")->state == "submitting");
+  auto none = store.LeaseBatch("b0", "w1", 10, kFarFuture);
+  REQUIRE(none.ok());
+  CHECK_FALSE(none->has_value());  // not dispatchable before SealRun
+
+  REQUIRE(store.SealRun("nightly-1", 5).ok());
+  Lease first = MustLease(store, "b1", 3);
+  CHECK(first.run == "nightly-1");
+  CHECK(Indexes(first) == std::vector<int64_t>{0, 1, 2});
+  CHECK(first.items[1].url == "https://site1.example/");
+  CHECK(first.items[1].attempts == 0);
+  CHECK(first.settings.timeout_s == 12.5);
+  auto info = store.GetRun("nightly-1");
+  REQUIRE(info.ok());
+  CHECK(info->state == "queued");
+  CHECK(info->total == 5);
+  CHECK(info->queued == 2);
+  CHECK(info->in_flight == 3);
+  CHECK(info->request_id == "req-9");
+  CHECK_FALSE(info->created_at.empty());
+
+  for (int64_t i : {0, 1, 2}) {
+    WriteResult(*redis, "nightly-1", i);
+    REQUIRE(store.ItemDone("nightly-1", "b1", i).ok());
+  }
+  CHECK(store.GetRun("nightly-1")->in_flight == 0);
+  CHECK_FALSE(*store.MaybeFinishRun("nightly-1"));  // two still queued
+  Lease second = MustLease(store, "b2", 10);
+  CHECK(Indexes(second) == std::vector<int64_t>{3, 4});
+  CHECK_FALSE(*store.MaybeFinishRun("nightly-1"));  // in flight
+  for (int64_t i : {3, 4}) REQUIRE(store.ItemDone("nightly-1", "b2", i).ok());
+  CHECK(*store.MaybeFinishRun("nightly-1"));
+  CHECK_FALSE(*store.MaybeFinishRun("nightly-1"));  // only once
+  info = store.GetRun("nightly-1");
+  CHECK(info->state == "done");
+  CHECK_FALSE(info->finished_at.empty());
+  CHECK(*store.Runs() == std::vector<std::string>{"nightly-1"});
+  CHECK_FALSE(store.LeaseBatch("b3", "w1", 10, kFarFuture)->has_value());
+}
+
+TEST_CASE("CreateRun refuses an existing run, bad names; unknown runs are InvalidArgument", "[redis][run_store]") {
+  RedisServer server;
+  auto redis = ConnectTo(server);
+  RunStore store(*redis);
+  RunInfo run;
+  run.name = "r1";
+  REQUIRE(store.CreateRun(run).ok());
+  CHECK(store.CreateRun(run).code() == Code::kInvalidArgument);
+  run.name = "r1:todo";
+  CHECK(store.CreateRun(run).code() == Code::kInvalidArgument);
+  CHECK(store.GetRun("nope").status().code() == Code::kInvalidArgument);
+  CHECK(store.AppendItems("nope", Items(0, 1)).code() == Code::kInvalidArgument);
+  CHECK(store.SealRun("nope", 0).code() == Code::kInvalidArgument);
+}
+
+TEST_CASE("AppendItems and SealRun are idempotent", "[redis][run_store]") {
+  RedisServer server;
+  auto redis = ConnectTo(server);
+  RunStore store(*redis);
+  RunInfo run;
+  run.name = "r";
+  REQUIRE(store.CreateRun(run).ok());
+  REQUIRE(store.AppendItems("r", Items(0, 3)).ok());
+  REQUIRE(store.AppendItems("r", Items(0, 4)).ok());  // a re-send of 0-2, plus 3
+  CHECK(store.SealRun("r", 5).code() == Code::kInvalidArgument);  // only 4 appended
+  REQUIRE(store.SealRun("r", 4).ok());
+  REQUIRE(store.SealRun("r", 4).ok());
+  CHECK(store.AppendItems("r", Items(4, 5)).code() == Code::kInvalidArgument);  // sealed
+  CHECK(store.GetRun("r")->queued == 4);
+  CHECK(Indexes(MustLease(store, "b", 10)) == std::vector<int64_t>{0, 1, 2, 3});
+}
+
+TEST_CASE("the same batch_id gets the same lease again", "[redis][run_store]") {
+  RedisServer server;
+  auto redis = ConnectTo(server);
+  RunStore store(*redis);
+  MakeRun(store, "r", 6);
+  Lease a = MustLease(store, "batch-7", 2);
+  Lease again = MustLease(store, "batch-7", 4, "w2");
+  CHECK(again.run == a.run);
+  CHECK(Indexes(again) == Indexes(a));
+  CHECK(again.settings.allow_private_targets);
+  CHECK(store.GetRun("r")->queued == 4);
+}
+
+TEST_CASE("ReleaseBatch re-queues with attempts+1, fails at max_attempts, once", "[redis][run_store]") {
+  RedisServer server;
+  auto redis = ConnectTo(server);
+  RunStore store(*redis);
+  MakeRun(store, "r", 4);
+  MustLease(store, "b1", 3);
+  WriteResult(*redis, "r", 1);  // index 1 finished before the worker was lost
+  REQUIRE(store.ReleaseBatch("r", "b1", 2, "worker lost").ok());
+  REQUIRE(store.ReleaseBatch("r", "b1", 2, "worker lost").ok());  // no-op
+  auto info = store.GetRun("r");
+  CHECK(info->queued == 3);
+  CHECK(info->in_flight == 0);
+  Lease retry = MustLease(store, "b2", 10);
+  CHECK(Indexes(retry) == std::vector<int64_t>{0, 2, 3});  // back at the head, in order
+  CHECK(retry.items[0].attempts == 1);
+  CHECK(retry.items[0].last_error == "worker lost");
+  CHECK(retry.items[2].attempts == 0);
+
+  REQUIRE(store.ReleaseBatch("r", "b2", 2, "timed out twice").ok());
+  info = store.GetRun("r");
+  CHECK(info->failed == 2);  // indexes 0 and 2 reached 2 attempts
+  CHECK(info->queued == 1);
+  auto failed = redis->Command({"HGET", "ts:run:r:results", "0"});
+  REQUIRE(failed.ok());
+  CHECK(failed->str.find("\"outcome\":\"failed\"") != std::string::npos);
+  CHECK(failed->str.find("\"attempt\":2") != std::string::npos);
+  CHECK(failed->str.find("timed out twice") != std::string::npos);
+  CHECK(Indexes(MustLease(store, "b3", 10)) == std::vector<int64_t>{3});
+  WriteResult(*redis, "r", 3);
+  REQUIRE(store.ItemDone("r", "b3", 3).ok());
+  CHECK(*store.MaybeFinishRun("r"));
+}
+
+TEST_CASE("queued URLs that already have a result are dropped, not leased", "[redis][run_store]") {
+  RedisServer server;
+  auto redis = ConnectTo(server);
+  RunStore store(*redis);
+  MakeRun(store, "r", 4);
+  WriteResult(*redis, "r", 1);  // e.g. finished by a worker whose lease had expired
+  WriteResult(*redis, "r", 3);
+  CHECK(Indexes(MustLease(store, "b1", 2)) == std::vector<int64_t>{0, 2});
+  CHECK(store.GetRun("r")->queued == 1);  // index 3 is dropped when it reaches the head
+  auto nothing = store.LeaseBatch("b2", "w1", 2, kFarFuture);
+  REQUIRE(nothing.ok());
+  CHECK_FALSE(nothing->has_value());
+  CHECK(store.GetRun("r")->queued == 0);
+  REQUIRE(store.ItemDone("r", "b1", 0).ok());
+  REQUIRE(store.ItemDone("r", "b1", 0).ok());  // a repeat changes nothing
+  CHECK(store.GetRun("r")->in_flight == 1);
+  REQUIRE(store.ItemDone("r", "b1", 2).ok());
+  CHECK(*store.Leases(kFarFuture + 1) == std::vector<std::pair<std::string, std::string>>{});
+  CHECK(*store.MaybeFinishRun("r"));
+}
+
+TEST_CASE("a run whose every URL has a result finishes, stale queued copies dropped", "[redis][run_store]") {
+  RedisServer server;
+  auto redis = ConnectTo(server);
+  RunStore store(*redis);
+  MakeRun(store, "r", 2);
+  MustLease(store, "b1", 2, "w1", 1000);
+  auto expired = store.Leases(2000);
+  REQUIRE(expired.ok());
+  REQUIRE(expired->size() == 1);
+  for (const auto& [run, batch] : *expired) REQUIRE(store.ReleaseBatch(run, batch, 3, "expired").ok());
+  CHECK(store.GetRun("r")->queued == 2);
+  WriteResult(*redis, "r", 0);  // the "lost" worker finished both after all
+  CHECK_FALSE(*store.MaybeFinishRun("r"));
+  WriteResult(*redis, "r", 1);
+  CHECK(*store.MaybeFinishRun("r"));
+  CHECK(store.GetRun("r")->queued == 0);
+}
+
+TEST_CASE("Leases lists expired leases and a worker's leases", "[redis][run_store]") {
+  RedisServer server;
+  auto redis = ConnectTo(server);
+  RunStore store(*redis);
+  MakeRun(store, "r", 9);
+  MustLease(store, "early", 3, "w1", 1000);
+  MustLease(store, "late", 3, "w2", 5000);
+  MustLease(store, "later", 3, "w1", 9000);
+  using Pairs = std::vector<std::pair<std::string, std::string>>;
+  CHECK(*store.Leases(1000) == Pairs{});
+  CHECK(*store.Leases(1001) == Pairs{{"r", "early"}});
+  CHECK(*store.Leases(6000) == Pairs{{"r", "early"}, {"r", "late"}});
+  CHECK(*store.Leases(0, "w1") == Pairs{{"r", "early"}, {"r", "later"}});
+  REQUIRE(store.ReleaseBatch("r", "early", 3, "expired").ok());
+  CHECK(*store.Leases(6000, "w1") == Pairs{{"r", "late"}, {"r", "later"}});
+}
+
+TEST_CASE("higher priority first, then the older run", "[redis][run_store]") {
+  RedisServer server;
+  auto redis = ConnectTo(server);
+  RunStore store(*redis);
+  MakeRun(store, "old", 2);
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  MakeRun(store, "newer", 2);
+  MakeRun(store, "urgent", 1, /*priority=*/1);
+  CHECK(MustLease(store, "b1", 5).run == "urgent");
+  CHECK(MustLease(store, "b2", 1).run == "old");
+  CHECK(MustLease(store, "b3", 5).run == "old");
+  CHECK(MustLease(store, "b4", 1).run == "newer");
+  REQUIRE(store.ReleaseBatch("old", "b2", 3, "lost").ok());  // back in the queue, ahead of "newer"
+  CHECK(MustLease(store, "b5", 5).run == "old");
+}
+
+TEST_CASE("two coordinators leasing at once never get the same index", "[redis][run_store]") {
+  RedisServer server;
+  auto setup = ConnectTo(server);
+  REQUIRE(RunStore(*setup).CreateRun(Named("r")).ok());
+  constexpr int64_t kUrls = 3000;
+  REQUIRE(RunStore(*setup).AppendItems("r", Items(0, kUrls)).ok());
+  REQUIRE(RunStore(*setup).SealRun("r", kUrls).ok());
+  auto lease_all = [&](const std::string& who, std::vector<int64_t>& got, bool& ok) {
+    auto client = RedisClient::Connect(server.address());
+    if (!(ok = client.ok())) return;
+    RunStore store(**client);
+    for (int n = 0;; ++n) {
+      auto lease = store.LeaseBatch(who + "-" + std::to_string(n), who, 7, kFarFuture);
+      if (!(ok = lease.ok()) || !lease->has_value()) return;
+      for (const auto& item : (*lease)->items) got.push_back(item.index);
+    }
+  };
+  std::vector<int64_t> a, b;
+  bool a_ok = false, b_ok = false;
+  std::thread ta([&] { lease_all("c1", a, a_ok); });
+  std::thread tb([&] { lease_all("c2", b, b_ok); });
+  ta.join();
+  tb.join();
+  REQUIRE(a_ok);
+  REQUIRE(b_ok);
+  CHECK_FALSE(a.empty());
+  CHECK_FALSE(b.empty());
+  std::set<int64_t> all(a.begin(), a.end());
+  all.insert(b.begin(), b.end());
+  CHECK(all.size() == a.size() + b.size());  // no index twice
+  CHECK(all.size() == kUrls);
+}
+
+TEST_CASE("AppendItems stores 200k URLs quickly", "[redis][run_store]") {
+  RedisServer server;
+  auto redis = ConnectTo(server);
+  RunStore store(*redis);
+  REQUIRE(store.CreateRun(Named("big")).ok());
+  constexpr int64_t kUrls = 200'000;
+  auto items = Items(0, kUrls);
+  auto start = std::chrono::steady_clock::now();
+  REQUIRE(store.AppendItems("big", items).ok());
+  auto elapsed = std::chrono::steady_clock::now() - start;
+  REQUIRE(store.SealRun("big", kUrls).ok());
+  CHECK(store.GetRun("big")->queued == kUrls);
+  CHECK(elapsed < std::chrono::seconds(6));  // 1M URLs within 30 s
+}
+
+}  // namespace
+}  // namespace coordinator

@@ -1,0 +1,267 @@
+"""The fleet on one machine: `trackscan crawl` (private Redis, coordinator,
+workers), and the parts run by hand (redis-server, `trackscan coordinator`,
+`trackscan worker` processes, `trackscan submit/status/export`), with a
+worker killed mid-run. Each run is checked against the fixture server's log,
+one final result per URL, and no duplicate records."""
+
+import collections
+import csv
+import io
+import json
+import os
+import signal
+import subprocess
+import tempfile
+import time
+
+import jsonschema
+import pytest
+
+import fixture_server
+from conftest import ground_truth_problems, normalize_url, parse_jsonl, schema_problems
+
+# Pages of several kinds (OOPIF, workers, popup, plain sites); query strings
+# make distinct URLs of the same page.
+PAGES = ["https://www.clinic.test/iframe.html", "http://www.clinic.test/worker.html",
+         "http://www.clinic.test/shared.html", "http://www.clinic.test/popup.html",
+         "http://site-a.test/", "http://site-b.test/", "http://site-c.test/",
+         "http://www.clinic.test/beacon.html", "http://www.clinic.test/cookies.html"]
+FLEET_FLAGS = ["--min-dwell", "1", "--quiet-period", "1", "--timeout", "20"]
+
+
+def fleet_schema_problems(name, documents):
+    """Validates documents against schemas/fleet/<name>.schema.json."""
+    with open(os.path.join(os.path.dirname(__file__), "..", "..", "schemas", "fleet", f"{name}.schema.json")) as f:
+        validator = jsonschema.Draft202012Validator(json.load(f))
+    return [f"{name}: {e.message}" for d in documents for e in validator.iter_errors(d)]
+
+
+def redis_hash_values(redis_url, key):
+    sock = redis_url[len("unix://"):]
+    out = subprocess.run(["redis-cli", "-s", sock, "--raw", "HVALS", key], capture_output=True, text=True,
+                         timeout=30).stdout
+    return [json.loads(line) for line in out.splitlines() if line.strip()]
+
+
+def urls(n):
+    return [PAGES[i % len(PAGES)] + ("" if i < len(PAGES) else f"?n={i}") for i in range(n)]
+
+
+def chrome_flags(port):
+    return [f"--chrome-flag=--host-resolver-rules=MAP * 127.0.0.1:{port}",
+            "--chrome-flag=--ignore-certificate-errors",
+            "--chrome-flag=--disable-features=HttpsUpgrades"]
+
+
+def check_run(records, wanted_urls, server_log, validators, exact=True):
+    """One final visit per URL, nothing duplicated, everything the server got
+    (each request as often as the server got it when `exact`; at least once
+    otherwise, for runs where a killed worker's visits were cut short)."""
+    problems = schema_problems(records, validators)
+    assert not problems, "\n".join(problems[:20])
+    visits = [r for r in records if r["type"] == "visit"]
+    assert len({v["visit_id"] for v in visits}) == len(visits), "a visit was stored twice"
+    by_url = collections.Counter(v["input_url"] for v in visits if not v["error"] or
+                                 "interrupted" not in v["error"])
+    assert sorted(by_url) == sorted(set(wanted_urls)), set(wanted_urls) ^ set(by_url)
+    lines = collections.Counter(json.dumps(r, sort_keys=True) for r in records)
+    dupes = [line for line, n in lines.items() if n > 1]
+    assert not dupes, f"{len(dupes)} records appear more than once, e.g. {dupes[0][:300]}"
+    if not exact:
+        logged = {(e.method, normalize_url(e.url)) for e in server_log if e.host in fixture_server.HOSTS
+                  and e.kind == "http"}
+        recorded = {(r["method"], normalize_url(r["url"])) for r in records if r["type"] == "request"}
+        missing = sorted(logged - recorded)
+        assert not missing, f"requests the server got but no final visit recorded: {missing[:10]}"
+        return
+    problems = ground_truth_problems(records, server_log)
+    assert not problems, "output disagrees with the fixture server's log:\n  " + "\n  ".join(problems[:20])
+
+
+def test_crawl_gives_one_result_per_url_and_an_export(trackscan_bin, session_tmp, fixture_web, validators):
+    wanted = urls(24)
+    work = tempfile.mkdtemp(prefix="crawl-", dir=session_tmp)
+    url_file = os.path.join(work, "urls.txt")
+    with open(url_file, "w") as f:
+        f.write("# a comment, then the URLs\n" + "\n".join(wanted) + "\nnot a url\n")
+    out = os.path.join(work, "run.jsonl")
+    env = dict(os.environ, TMPDIR=session_tmp)
+    cmd = [trackscan_bin, "crawl", url_file, "--run", "t1", "--workers", "2", "--tabs", "2",
+           "--batch-size", "3", "--state-dir", os.path.join(work, "state"), "--out", out,
+           "--allow-private-targets", *FLEET_FLAGS, *chrome_flags(fixture_web.port)]
+    before = fixture_web.log_length()
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
+    after = fixture_web.log_length()
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    assert "skipped line 26" in proc.stderr, proc.stderr[-2000:]  # "not a url", reported
+    assert "t1: done, 24 URLs: 24 done, 0 failed" in proc.stdout, proc.stdout
+    with open(out) as f:
+        records = parse_jsonl(f.read())
+    check_run(records, wanted, fixture_web.entries_since(before, after), validators)
+    third_parties = proc.stdout.split("top third parties", 1)[1]
+    assert "tracker.test" in third_parties, proc.stdout
+
+    # The finished run can be exported again, as CSV: one row per URL.
+    csv_out = os.path.join(work, "run.csv")
+    again = subprocess.run([trackscan_bin, "crawl", "--resume", "t1", "--state-dir", os.path.join(work, "state"),
+                            "--format", "csv", "--out", csv_out], env=env, capture_output=True, text=True,
+                           timeout=120)
+    assert again.returncode == 0, again.stderr[-3000:]
+    with open(csv_out) as f:
+        rows = list(csv.DictReader(f))
+    assert sorted(int(r["index"]) for r in rows) == list(range(24))
+    assert {r["url"] for r in rows} == set(wanted) and all(r["outcome"] == "ok" for r in rows), rows[:3]
+
+
+@pytest.fixture
+def redis_server(session_tmp):
+    """A redis-server on a unix socket, append-only file on; yields its URL."""
+    work = tempfile.mkdtemp(prefix="redis-", dir=session_tmp)
+    sock = os.path.join(work, "redis.sock")
+    proc = subprocess.Popen(["redis-server", "--port", "0", "--unixsocket", sock, "--dir", work,
+                             "--appendonly", "yes", "--save", ""], stdout=subprocess.DEVNULL)
+    for _ in range(100):
+        if os.path.exists(sock):
+            break
+        time.sleep(0.05)
+    yield f"unix://{sock}"
+    proc.kill()
+    proc.wait()
+
+
+def test_a_worker_killed_mid_batch_loses_and_duplicates_nothing(trackscan_bin, session_tmp, fixture_web,
+                                                                  validators, redis_server):
+    wanted = urls(16)
+    work = tempfile.mkdtemp(prefix="fleet-", dir=session_tmp)
+    env = dict(os.environ, TMPDIR=session_tmp)
+    endpoint = f"ipc://{work}/coordinator.sock"
+    submit = subprocess.run([trackscan_bin, "submit", "-", "--run", "k1", "--redis", redis_server,
+                             "--allow-private-targets"], input="\n".join(wanted), env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert submit.returncode == 0 and "16 URLs queued" in submit.stdout, submit.stderr
+    before = fixture_web.log_length()
+    procs = [subprocess.Popen([trackscan_bin, "coordinator", "--bind", endpoint, "--redis", redis_server,
+                               "--batch-size", "4"], env=env, stderr=subprocess.PIPE, text=True)]
+    def start_worker(name):
+        procs.append(subprocess.Popen([trackscan_bin, "worker", "--connect", endpoint, "--redis", redis_server,
+                                       "--tabs", "2", "--id", name, *FLEET_FLAGS,
+                                       *chrome_flags(fixture_web.port)],
+                                      env=env, stderr=subprocess.DEVNULL, start_new_session=True))
+        return procs[-1]
+    victim = start_worker("victim")
+    start_worker("survivor")
+    try:
+        status = ""
+        deadline = time.monotonic() + 300
+        killed = False
+        while time.monotonic() < deadline:
+            status = subprocess.run([trackscan_bin, "status", "k1", "--redis", redis_server],
+                                    capture_output=True, text=True).stdout
+            done = int(status.split(" URLs: ")[1].split(" done")[0]) if " URLs: " in status else 0
+            if not killed and done >= 3:
+                os.killpg(victim.pid, signal.SIGKILL)  # the worker and its Chromium, mid-batch
+                victim.wait()
+                killed = True
+                # As a supervisor would: a new worker, which also removes the
+                # profile the killed one left behind.
+                start_worker("replacement")
+            if "k1: done" in status:
+                break
+            time.sleep(0.5)
+        assert killed and "k1: done, 16 URLs: 16 done, 0 failed" in status, status
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+        for p in procs:
+            try:
+                p.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                p.kill()
+    after = fixture_web.log_length()
+    stderr = procs[0].stderr.read()
+    assert "worker victim went silent" in stderr and "put back: worker victim went silent" in stderr, stderr[-2000:]
+    export = subprocess.run([trackscan_bin, "export", "k1", "--redis", redis_server], capture_output=True,
+                            text=True, timeout=60)
+    assert export.returncode == 0, export.stderr
+    records = parse_jsonl(export.stdout)
+    # The victim's unfinished visits left nothing (it died before writing);
+    # everything in Redis is a whole visit, and each URL has one final result.
+    csv_rows = list(csv.DictReader(io.StringIO(subprocess.run(
+        [trackscan_bin, "export", "k1", "--redis", redis_server, "--format", "csv"],
+        capture_output=True, text=True, timeout=60).stdout)))
+    assert sorted(int(r["index"]) for r in csv_rows) == list(range(16)), csv_rows
+    final_ids = {r["visit_id"] for r in csv_rows}
+    final_records = [r for r in records if r["visit_id"] in final_ids]
+    check_run(final_records, wanted, fixture_web.entries_since(before, after), validators, exact=False)
+    # What the fleet keeps in Redis beside the records has its schemas too.
+    results = redis_hash_values(redis_server, "ts:run:k1:results")
+    sites = redis_hash_values(redis_server, "ts:run:k1:sites")
+    assert len(results) == 16 and sites, (len(results), len(sites))
+    problems = fleet_schema_problems("url_result", results) + fleet_schema_problems("site_summary", sites)
+    assert not problems, problems[:10]
+
+
+def redis_cli(redis_url, *args):
+    sock = redis_url[len("unix://"):]
+    return subprocess.run(["redis-cli", "-s", sock, "--no-raw", *args], capture_output=True, text=True,
+                          timeout=30).stdout
+
+
+def stream_entries(redis_url, stream):
+    """[{field: value}] of a stream, read with redis-cli's raw output."""
+    sock = redis_url[len("unix://"):]
+    out = subprocess.run(["redis-cli", "-s", sock, "--raw", "XRANGE", stream, "-", "+"], capture_output=True,
+                         text=True, timeout=30).stdout.split("\n")
+    entries, i = [], 0
+    while i < len(out) and out[i]:
+        i += 1  # the entry id
+        fields = {}
+        while i + 1 < len(out) and out[i] and not (out[i][0].isdigit() and "-" in out[i] and
+                                                    out[i].replace("-", "").isdigit()):
+            fields[out[i]] = out[i + 1]
+            i += 2
+        entries.append(fields)
+    return entries
+
+
+def test_on_demand_request_on_the_stream_gets_its_reply(trackscan_bin, session_tmp, fixture_web, redis_server):
+    work = tempfile.mkdtemp(prefix="ondemand-", dir=session_tmp)
+    env = dict(os.environ, TMPDIR=session_tmp)
+    endpoint = f"ipc://{work}/coordinator.sock"
+    coordinator = subprocess.Popen([trackscan_bin, "coordinator", "--bind", endpoint, "--redis", redis_server,
+                                    "--allow-private-targets"], env=env, stderr=subprocess.PIPE, text=True)
+    worker = subprocess.Popen([trackscan_bin, "worker", "--connect", endpoint, "--redis", redis_server,
+                               "--tabs", "2", "--id", "w1", *FLEET_FLAGS, *chrome_flags(fixture_web.port)],
+                              env=env, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        # A malformed request first: rejected with a reason, and nothing stops.
+        redis_cli(redis_server, "XADD", "ts:requests", "*", "request_id", "bad id!", "urls",
+                  "http://site-a.test/", "reply_stream", "replies")
+        request = ["request_id", "r1", "urls", "http://site-a.test/\nhttp://site-b.test/", "reply_stream",
+                   "replies", "min_dwell_s", "1"]
+        assert not fleet_schema_problems("scan_request", [dict(zip(request[::2], request[1::2]))])
+        redis_cli(redis_server, "XADD", "ts:requests", "*", *request)
+        deadline, replies = time.monotonic() + 120, []
+        while time.monotonic() < deadline:
+            replies = stream_entries(redis_server, "replies")
+            if any(r.get("type") == "scan_done" for r in replies):
+                break
+            time.sleep(0.5)
+        rejected = [r for r in replies if r.get("type") == "scan_rejected"]
+        done = [r for r in replies if r.get("type") == "scan_done"]
+        assert rejected and "request_id" in rejected[0]["error"], replies
+        assert len(done) == 1, replies
+        assert not fleet_schema_problems("scan_reply", replies), replies
+        assert (done[0]["request_id"], done[0]["run"], done[0]["total"], done[0]["done"]) == \
+            ("r1", "ondemand-r1", "2", "2"), done
+        export = subprocess.run([trackscan_bin, "export", "ondemand-r1", "--redis", redis_server, "--format", "csv"],
+                                capture_output=True, text=True, timeout=60)
+        rows = list(csv.DictReader(io.StringIO(export.stdout)))
+        assert {r["url"] for r in rows} == {"http://site-a.test/", "http://site-b.test/"}, export.stdout
+        assert coordinator.poll() is None and worker.poll() is None, "a process died"
+    finally:
+        for p in (worker, coordinator):
+            p.send_signal(signal.SIGTERM)
+        for p in (worker, coordinator):
+            p.wait(timeout=30)
