@@ -113,20 +113,128 @@ def test_crawl_gives_one_result_per_url_and_an_export(trackscan_bin, session_tmp
     assert {r["url"] for r in rows} == set(wanted) and all(r["outcome"] == "ok" for r in rows), rows[:3]
 
 
+class RedisServer:
+    """redis-server on a unix socket with the append-only file fsynced on
+    every write, so a kill -9 loses nothing it acknowledged."""
+
+    def __init__(self, work):
+        self.work, self.sock = work, os.path.join(work, "redis.sock")
+        self.url = f"unix://{self.sock}"
+        self.proc = None
+
+    def start(self):
+        if os.path.exists(self.sock):
+            os.unlink(self.sock)
+        self.proc = subprocess.Popen(["redis-server", "--port", "0", "--unixsocket", self.sock, "--dir", self.work,
+                                      "--appendonly", "yes", "--appendfsync", "always", "--save", ""],
+                                     stdout=subprocess.DEVNULL)
+        for _ in range(200):
+            if os.path.exists(self.sock):
+                return
+            time.sleep(0.05)
+
+    def kill(self):
+        self.proc.kill()
+        self.proc.wait()
+
+
 @pytest.fixture
-def redis_server(session_tmp):
-    """A redis-server on a unix socket, append-only file on; yields its URL."""
-    work = tempfile.mkdtemp(prefix="redis-", dir=session_tmp)
-    sock = os.path.join(work, "redis.sock")
-    proc = subprocess.Popen(["redis-server", "--port", "0", "--unixsocket", sock, "--dir", work,
-                             "--appendonly", "yes", "--save", ""], stdout=subprocess.DEVNULL)
-    for _ in range(100):
-        if os.path.exists(sock):
+def redis_proc(session_tmp):
+    server = RedisServer(tempfile.mkdtemp(prefix="redis-", dir=session_tmp))
+    server.start()
+    yield server
+    server.kill()
+
+
+@pytest.fixture
+def redis_server(redis_proc):
+    return redis_proc.url
+
+
+def run_status(trackscan_bin, redis_url, run):
+    """(URLs done, status line) of a run."""
+    status = subprocess.run([trackscan_bin, "status", run, "--redis", redis_url], capture_output=True,
+                            text=True).stdout
+    done = int(status.split(" URLs: ")[1].split(" done")[0]) if " URLs: " in status else 0
+    return done, status
+
+
+def wait_for_run(trackscan_bin, redis_url, run, on_progress=lambda done: None, timeout=300):
+    deadline, status = time.monotonic() + timeout, ""
+    while time.monotonic() < deadline:
+        done, status = run_status(trackscan_bin, redis_url, run)
+        on_progress(done)
+        if f"{run}: done" in status:
             break
-        time.sleep(0.05)
-    yield f"unix://{sock}"
-    proc.kill()
-    proc.wait()
+        time.sleep(0.5)
+    return status
+
+
+def stop_all(procs):
+    for p in procs:
+        if p.poll() is None:
+            p.send_signal(signal.SIGTERM)
+    for p in procs:
+        try:
+            p.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            p.kill()
+
+
+def exported(trackscan_bin, redis_url, run):
+    """(records of the final visits, CSV rows) of a run."""
+    records = parse_jsonl(subprocess.run([trackscan_bin, "export", run, "--redis", redis_url], capture_output=True,
+                                         text=True, timeout=60).stdout)
+    rows = list(csv.DictReader(io.StringIO(subprocess.run(
+        [trackscan_bin, "export", run, "--redis", redis_url, "--format", "csv"],
+        capture_output=True, text=True, timeout=60).stdout)))
+    final_ids = {r["visit_id"] for r in rows}
+    return [r for r in records if r["visit_id"] in final_ids], rows
+
+
+def test_coordinator_and_redis_killed_and_restarted_mid_run(trackscan_bin, session_tmp, fixture_web, validators,
+                                                            redis_proc):
+    # kill -9 the coordinator (then start a new one), and later kill -9 Redis
+    # (then start it on its append-only file): the run completes, one result
+    # per URL, nothing duplicated.
+    wanted = urls(16)
+    work = tempfile.mkdtemp(prefix="restart-", dir=session_tmp)
+    env = dict(os.environ, TMPDIR=session_tmp)
+    endpoint = f"ipc://{work}/coordinator.sock"
+    redis_url = redis_proc.url
+    submit = subprocess.run([trackscan_bin, "submit", "-", "--run", "r1", "--redis", redis_url,
+                             "--allow-private-targets"], input="\n".join(wanted), env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert submit.returncode == 0, submit.stderr
+    coordinator_cmd = [trackscan_bin, "coordinator", "--bind", endpoint, "--redis", redis_url, "--batch-size", "2"]
+    procs = [subprocess.Popen(coordinator_cmd, env=env, stderr=subprocess.DEVNULL)]
+    procs.append(subprocess.Popen([trackscan_bin, "worker", "--connect", endpoint, "--redis", redis_url,
+                                   "--tabs", "2", "--id", "w1", *FLEET_FLAGS, *chrome_flags(fixture_web.port)],
+                                  env=env, stderr=subprocess.DEVNULL, start_new_session=True))
+    before = fixture_web.log_length()
+    events = []
+
+    def chaos(done):
+        if not events and done >= 3:
+            procs[0].kill()
+            procs[0].wait()
+            procs[0] = subprocess.Popen(coordinator_cmd, env=env, stderr=subprocess.DEVNULL)
+            events.append("coordinator restarted")
+        elif len(events) == 1 and done >= 8:
+            redis_proc.kill()
+            time.sleep(1)
+            redis_proc.start()
+            events.append("redis restarted")
+
+    try:
+        status = wait_for_run(trackscan_bin, redis_url, "r1", chaos)
+        assert len(events) == 2 and "r1: done, 16 URLs: 16 done, 0 failed" in status, (events, status)
+    finally:
+        stop_all(procs)
+    records, rows = exported(trackscan_bin, redis_url, "r1")
+    assert sorted(int(r["index"]) for r in rows) == list(range(16)), rows
+    check_run(records, wanted, fixture_web.entries_since(before, fixture_web.log_length()), validators,
+              exact=False)
 
 
 def test_a_worker_killed_mid_batch_loses_and_duplicates_nothing(trackscan_bin, session_tmp, fixture_web,
@@ -265,3 +373,43 @@ def test_on_demand_request_on_the_stream_gets_its_reply(trackscan_bin, session_t
             p.send_signal(signal.SIGTERM)
         for p in (worker, coordinator):
             p.wait(timeout=30)
+
+
+def test_chromium_killed_under_a_worker_gives_attempt_2(trackscan_bin, session_tmp, fixture_web, validators,
+                                                        redis_server):
+    from test_browser_loss import main_chromium_pids
+    work = tempfile.mkdtemp(prefix="crash-", dir=session_tmp)
+    env = dict(os.environ, TMPDIR=work)  # this worker's Chromium alone has its profile here
+    endpoint = f"ipc://{work}/coordinator.sock"
+    late = "https://www.clinic.test/late.html"
+    submit = subprocess.run([trackscan_bin, "submit", "-", "--run", "c1", "--redis", redis_server,
+                             "--allow-private-targets"], input=late + "\n", env=env, capture_output=True,
+                            text=True, timeout=60)
+    assert submit.returncode == 0, submit.stderr
+    before = fixture_web.log_length()
+    procs = [subprocess.Popen([trackscan_bin, "coordinator", "--bind", endpoint, "--redis", redis_server],
+                              env=env, stderr=subprocess.DEVNULL),
+             subprocess.Popen([trackscan_bin, "worker", "--connect", endpoint, "--redis", redis_server, "--tabs", "1",
+                               "--id", "w1", "--min-dwell", "5", "--quiet-period", "1",
+                               *chrome_flags(fixture_web.port)], env=env, stderr=subprocess.DEVNULL)]
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not any(e.url == late for e in fixture_web.entries_since(before)):
+            time.sleep(0.05)
+        time.sleep(0.5)
+        victims = main_chromium_pids(work)
+        assert victims, "the worker started no Chromium"
+        for pid in victims:
+            os.kill(pid, signal.SIGKILL)
+        status = wait_for_run(trackscan_bin, redis_server, "c1", timeout=120)
+        assert "c1: done, 1 URLs: 1 done, 0 failed" in status, status
+    finally:
+        stop_all(procs)
+    records, rows = exported(trackscan_bin, redis_server, "c1")
+    assert [(r["attempt"], r["visit_id"], r["outcome"]) for r in rows] == [("2", "c1-0-a2", "ok")], rows
+    everything = parse_jsonl(subprocess.run([trackscan_bin, "export", "c1", "--redis", redis_server],
+                                            capture_output=True, text=True, timeout=60).stdout)
+    visits = {v["visit_id"]: v for v in everything if v["type"] == "visit"}
+    assert set(visits) == {"c1-0-a1", "c1-0-a2"}, visits
+    assert "browser_lost" in visits["c1-0-a1"]["error"], visits["c1-0-a1"]  # kept as evidence, not the result
+    assert not schema_problems(everything, validators)
