@@ -35,6 +35,20 @@ std::string RandomHex(int n) {
   return s;
 }
 
+// A peer's ZeroMQ routing id for logs: workers set a readable one (their
+// worker id); anything else is shown in hex.
+std::string PeerName(const std::string& identity) {
+  bool readable = !identity.empty() && identity.size() <= 64;
+  for (unsigned char c : identity) readable = readable && c >= 0x20 && c < 0x7f;
+  if (readable) return "peer " + identity;
+  std::string hex = "peer 0x";
+  for (unsigned char c : identity.substr(0, 16)) {
+    hex.push_back("0123456789abcdef"[c >> 4]);
+    hex.push_back("0123456789abcdef"[c & 15]);
+  }
+  return hex;
+}
+
 }  // namespace
 
 struct Coordinator::Impl {
@@ -98,15 +112,15 @@ struct Coordinator::Impl {
         return;
       }
       if (!got) return;
+      std::string identity = parts.empty() ? "" : parts[0].to_string();
       if (parts.size() != 2) {
-        common::LogWarn("dropped a message of " + std::to_string(parts.size()) + " frames (expected 1 after the id)");
+        common::LogWarn("dropped a message of " + std::to_string(parts.size() - 1) + " frames from " +
+                        PeerName(identity) + " (expected 1)");
         continue;
       }
-      std::string identity = parts[0].to_string();
       auto message = fleet::Decode(parts[1].to_string_view());
       if (!message.ok()) {
-        common::LogWarn("dropped a message from peer " + std::to_string(identity.size()) + "-byte id: " +
-                        message.status().message());
+        common::LogWarn("dropped a message from " + PeerName(identity) + ": " + message.status().message());
         continue;
       }
       std::visit([&](const auto& m) { Handle(identity, m); }, message.value());

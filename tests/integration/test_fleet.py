@@ -413,3 +413,35 @@ def test_chromium_killed_under_a_worker_gives_attempt_2(trackscan_bin, session_t
     assert set(visits) == {"c1-0-a1", "c1-0-a2"}, visits
     assert "browser_lost" in visits["c1-0-a1"]["error"], visits["c1-0-a1"]  # kept as evidence, not the result
     assert not schema_problems(everything, validators)
+
+
+def test_garbage_on_the_socket_is_logged_and_dropped(trackscan_bin, session_tmp, fixture_web, redis_server):
+    import zmq
+    work = tempfile.mkdtemp(prefix="garbage-", dir=session_tmp)
+    env = dict(os.environ, TMPDIR=session_tmp)
+    endpoint = f"ipc://{work}/coordinator.sock"
+    coordinator = subprocess.Popen([trackscan_bin, "coordinator", "--bind", endpoint, "--redis", redis_server],
+                                   env=env, stderr=subprocess.PIPE, text=True)
+    context = zmq.Context()
+    try:
+        peer = context.socket(zmq.DEALER)
+        peer.setsockopt(zmq.LINGER, 0)
+        peer.connect(endpoint)
+        for frame in [os.urandom(300), b"\xff\xfe not json", b'{"v":2,"type":"ready","worker_id":"x","capacity":1}',
+                      b'{"v":1,"type":"steal","worker_id":"x"}', b'{"v":1,"type":"ready"}',
+                      b'{"v":1,"type":"ready","worker_id":"x","capacity":1,' + b' ' * (5 << 20) + b'}']:
+            peer.send(frame)
+        peer.send_multipart([b"two", b"frames"])
+        # Still serving: an honest worker is answered (heartbeats come back).
+        peer.send(b'{"v":1,"type":"heartbeat","worker_id":"honest"}')
+        assert peer.poll(5000), "the coordinator stopped answering"
+        reply = json.loads(peer.recv())
+        assert reply["type"] == "heartbeat" and reply["v"] == 1, reply
+        assert coordinator.poll() is None, "the coordinator died"
+    finally:
+        context.destroy(linger=0)
+        coordinator.send_signal(signal.SIGTERM)
+        _, stderr = coordinator.communicate(timeout=30)
+    for reason in ["invalid JSON", "protocol version 2, expected 1", 'unknown type "steal"', "missing",
+                   "more than the limit", "2 frames"]:
+        assert reason in stderr, f"{reason!r} not logged:\n{stderr[-3000:]}"
