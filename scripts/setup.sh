@@ -7,7 +7,7 @@ PACKAGES=(
   libcli11-dev rapidjson-dev libssl-dev
   cppzmq-dev libzmq3-dev libhiredis-dev
   catch2 chromium redis-server
-  python3 python3-jsonschema python3-pytest python3-zmq openssl procps
+  python3 python3-jsonschema python3-pytest python3-zmq python3-yaml openssl procps
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -5,6 +5,7 @@
 
 #include "cdp/json_object.h"
 #include "cdp/protocol/decode.h"
+#include "worker/process_stats.h"
 
 namespace worker {
 
@@ -15,6 +16,8 @@ using common::Status;
 namespace {
 
 constexpr common::Duration kCommandTimeout{10000};
+constexpr common::Duration kWatchdogInterval{5000};
+constexpr common::Duration kWatchdogDeadline{15000};
 
 bool IsRecordedType(const std::string& type) {
   return type == "page" || type == "iframe" || type == "worker" || type == "shared_worker" ||
@@ -77,6 +80,7 @@ void Browser::OnOpen() {
                     [this, alive](Result<std::string> r) {
                       if (!*alive) return;
                       ready_ = r.ok();
+                      if (ready_) loop_.AddTimer(kWatchdogInterval, [this, alive] { if (*alive) Watchdog(); });
                       on_ready_(r.ok() ? Status::Ok() : r.status());
                     });
 }
@@ -217,6 +221,25 @@ void Browser::OnDetached(const p::DetachedFromTarget& e) {
   session_contexts_.erase(it);
   connection_->DestroySession(e.session_id);
 }
+
+void Browser::Watchdog() {
+  if (lost_) return;
+  auto alive = alive_;
+  connection_->Send(
+      "Browser.getVersion", "{}",
+      [this, alive](Result<std::string> r) {
+        if (!*alive || lost_) return;
+        if (!r.ok() && r.status().code() == common::Code::kTimeout) {
+          chrome_->Kill();  // a hung browser may never close the connection itself
+          return OnLost("Chromium did not answer for " + std::to_string(kWatchdogDeadline.count() / 1000) +
+                        " s (hung)");
+        }
+        loop_.AddTimer(kWatchdogInterval, [this, alive] { if (*alive) Watchdog(); });
+      },
+      kWatchdogDeadline);
+}
+
+uint64_t Browser::memory_bytes() const { return chrome_ ? ProcessGroupRssBytes(chrome_->pid()) : 0; }
 
 void Browser::OnLost(const std::string& why) {
   if (lost_) return;

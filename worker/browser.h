@@ -47,6 +47,8 @@ class Browser {
   // each recorded (a stop was requested; no retry is asked for).
   void Interrupt(const std::string& why);
   size_t active_visits() const { return visits_.size() - prepared_.size(); }
+  // Resident memory of Chromium's processes (all of its process group).
+  uint64_t memory_bytes() const;
   const std::string& version() const { return version_; }
   bool usable() const { return ready_ && !lost_; }
 
@@ -58,6 +60,8 @@ class Browser {
   void OnAttached(const std::string& parent_session, const cdp::protocol::AttachedToTarget& e);
   void OnDetached(const cdp::protocol::DetachedFromTarget& e);
   void OnLost(const std::string& why);
+  // A browser that stops answering (hung, or SIGSTOPped) counts as lost.
+  void Watchdog();
   void AbortVisits(const std::string& why, bool browser_lost);
   // Creates a context and a Visit in it, then calls `use` with it (null and
   // the reason when the context cannot be created).

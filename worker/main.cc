@@ -136,6 +136,7 @@ int main(int argc, char** argv) {
   VisitFlags worker_visit;
   CLI::App* work = app.add_subcommand("worker", "Visit URLs the coordinator hands out; store records in Redis");
   worker_options.scan.restart_every = 200;
+  worker_options.scan.memory_cap_mb = 4096;
   work->add_option("--connect", worker_options.connect, "The coordinator's ZeroMQ endpoint")->capture_default_str();
   work->add_option("--redis", worker_redis, "Redis URL (default redis://127.0.0.1:6379)");
   work->add_option("--tabs", worker_options.scan.concurrency, "Visits at once, each in its own browser context")
@@ -143,6 +144,8 @@ int main(int argc, char** argv) {
   work->add_option("--id", worker_options.worker_id, "Worker id (default HOST-PID)");
   work->add_option("--restart-every", worker_options.scan.restart_every,
                    "Start a fresh Chromium after this many visits (0: never)")->capture_default_str();
+  work->add_option("--memory-cap", worker_options.scan.memory_cap_mb,
+                   "Replace Chromium once its processes use more than MB (0: no cap)")->capture_default_str();
   work->add_option("--attempts", worker_options.scan.max_attempts, "Tries of a visit whose browser crashed")
       ->check(CLI::Range(1, 10))->capture_default_str();
   AddVisitFlags(*work, worker_options.scan, worker_visit);

@@ -51,6 +51,7 @@ void Scanner::LaunchBrowser() {
   }
   launching_ = true;
   visits_this_browser_ = 0;
+  over_memory_ = false;
   auto browser = Browser::Launch(
       loop_, options_.launch,
       [this](Status ready) {
@@ -78,8 +79,19 @@ void Scanner::LaunchBrowser() {
   browser_ = std::move(browser.value());
 }
 
+// A browser is retired (no new visits; replaced once its visits are done)
+// after restart_every visits or once it is over the memory cap.
+bool Scanner::ShouldRetire() {
+  if (options_.restart_every > 0 && visits_this_browser_ >= options_.restart_every) return true;
+  if (!over_memory_ && options_.memory_cap_mb > 0 && browser_ && visits_this_browser_ > 0 &&
+      browser_->memory_bytes() > options_.memory_cap_mb << 20) {
+    over_memory_ = true;  // sticky until the new browser
+  }
+  return over_memory_;
+}
+
 void Scanner::Pump() {
-  bool retiring = options_.restart_every > 0 && visits_this_browser_ >= options_.restart_every;
+  bool retiring = ShouldRetire();
   if (retiring && browser_ && active_ == 0 && !queue_.empty()) {
     // A fresh browser every restart_every visits: Chromium's memory grows.
     browser_.reset();

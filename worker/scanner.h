@@ -25,6 +25,7 @@ struct ScanOptions {
   int max_attempts = 2;
   int prepared_pages = 1;  // pages kept ready ahead of the next visits (Browser::KeepPrepared)
   int restart_every = 0;   // visits per browser before a fresh one (0: never); bounds Chromium's growth
+  uint64_t memory_cap_mb = 0;  // a browser over this (all its processes) is replaced once idle (0: no cap)
   std::string scan_id;     // prefix of visit ids in Run()
 };
 
@@ -68,6 +69,7 @@ class Scanner {
   void LaunchBrowser();
   void Pump();
   void OnResult(ScanJob job, VisitResult result);
+  bool ShouldRetire();
 
   cdp::LwsLoop& loop_;
   ScanOptions options_;
@@ -77,6 +79,7 @@ class Scanner {
   std::deque<ScanJob> queue_;
   size_t active_ = 0;
   int launches_ = 0, visits_this_browser_ = 0;
+  bool over_memory_ = false;
   common::Status fatal_;
 };
 

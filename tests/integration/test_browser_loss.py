@@ -69,6 +69,33 @@ def test_killed_browser_is_relaunched_and_the_visit_retried(trackscan_bin, sessi
     assert [r["visit_id"] for r in late] == [second]
 
 
+def test_hung_browser_is_replaced_and_the_visit_retried(trackscan_bin, session_tmp, fixture_web, validators):
+    # SIGSTOP: the browser's connection stays open but nothing answers. The
+    # watchdog (Browser.getVersion every 5 s, 15 s deadline) declares it lost.
+    out = os.path.join(session_tmp, "hung.jsonl")
+    proc = start_scan_once_served(trackscan_bin, session_tmp, fixture_web, ["https://www.clinic.test/late.html"],
+                                  out, "--min-dwell", "22", "--quiet-period", "1", "--timeout", "60")
+    try:
+        victims = main_chromium_pids(session_tmp)
+        assert victims, "no Chromium started"
+        for pid in victims:
+            os.kill(pid, signal.SIGSTOP)
+        stdout, stderr = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, stderr
+    with open(out) as f:
+        records = parse_jsonl(f.read())
+    assert not schema_problems(records, validators)
+    visits = sorted((r for r in records if r["type"] == "visit"), key=lambda r: r["attempt"])
+    assert [(v["attempt"], v["outcome"]) for v in visits] == [(1, "error"), (2, "ok")], visits
+    assert "hung" in visits[0]["error"], visits[0]
+    for pid in victims:
+        assert not os.path.exists(f"/proc/{pid}") or open(f"/proc/{pid}/stat").read().split()[2] == "Z", \
+            f"the hung Chromium {pid} is still there"
+
+
 def test_interrupted_scan_keeps_the_visit_under_way(trackscan_bin, session_tmp, fixture_web, validators):
     out = os.path.join(session_tmp, "interrupted.jsonl")
     proc = start_scan_once_served(trackscan_bin, session_tmp, fixture_web,
