@@ -61,6 +61,7 @@ struct Coordinator::Impl {
   CoordinatorOptions options;
   zmq::context_t context;
   zmq::socket_t socket{context, zmq::socket_type::router};
+  zmq::socket_t zap{context, zmq::socket_type::rep};  // ZeroMQ's authentication requests (ZAP), when CURVE is on
   std::unique_ptr<common::RedisClient> redis;
   std::unique_ptr<RunStore> store;
   std::unique_ptr<RequestIntake> intake;
@@ -80,6 +81,13 @@ struct Coordinator::Impl {
                                              options.allow_private_targets);
     if (Status s = intake->Open(); !s.ok()) return s;
     try {
+      if (!options.curve_secret_key.empty()) {
+        // ZAP must be bound before the socket it authenticates.
+        zap.bind("inproc://zeromq.zap.01");
+        socket.set(zmq::sockopt::zap_domain, "trackscan");
+        socket.set(zmq::sockopt::curve_server, 1);
+        socket.set(zmq::sockopt::curve_secretkey, options.curve_secret_key);
+      }
       socket.set(zmq::sockopt::linger, 0);
       socket.set(zmq::sockopt::maxmsgsize, kMaxFrameBytes);
       socket.set(zmq::sockopt::router_mandatory, 0);
@@ -89,6 +97,28 @@ struct Coordinator::Impl {
     }
     common::LogInfo("listening on " + options.bind + ", Redis " + common::ToRedisUrl(options.redis));
     return Status::Ok();
+  }
+
+  // A ZAP request (rfc.zeromq.org/spec/27): version, request id, domain,
+  // address, routing id, mechanism, then the client's 32-byte public key.
+  void Authenticate() {
+    std::vector<zmq::message_t> request;
+    if (!zmq::recv_multipart(zap, std::back_inserter(request), zmq::recv_flags::dontwait)) return;
+    bool allowed = false;
+    std::string key_text = "?";
+    if (request.size() >= 7 && request[5].to_string() == "CURVE" && request[6].size() == 32) {
+      char z85[41];
+      zmq_z85_encode(z85, static_cast<const uint8_t*>(request[6].data()), 32);
+      key_text = z85;
+      allowed = options.curve_allowed_workers.empty() || options.curve_allowed_workers.count(key_text) > 0;
+    }
+    if (!allowed) common::LogWarn("refused a connection with key " + key_text + " (not on the allow-list)");
+    std::string request_id = request.size() > 1 ? request[1].to_string() : "";
+    std::array<zmq::const_buffer, 6> reply{zmq::str_buffer("1.0"), zmq::buffer(request_id),
+                                           allowed ? zmq::str_buffer("200") : zmq::str_buffer("400"),
+                                           allowed ? zmq::str_buffer("OK") : zmq::str_buffer("not allowed"),
+                                           zmq::buffer(key_text), zmq::str_buffer("")};
+    zmq::send_multipart(zap, reply);
   }
 
   void Send(const std::string& identity, const fleet::Message& message) {
@@ -229,13 +259,15 @@ Coordinator::~Coordinator() = default;
 
 Status Coordinator::Run(const std::function<bool()>& stop) {
   if (Status s = impl_->Open(); !s.ok()) return s;
-  std::vector<zmq::pollitem_t> items{{impl_->socket.handle(), 0, ZMQ_POLLIN, 0}};
+  std::vector<zmq::pollitem_t> items{{impl_->socket.handle(), 0, ZMQ_POLLIN, 0},
+                                     {impl_->zap.handle(), 0, ZMQ_POLLIN, 0}};
   while (!stop()) {
     try {
       zmq::poll(items, kPollInterval);
     } catch (const zmq::error_t& e) {
       if (e.num() != EINTR) return Status::Internal(std::string("poll: ") + e.what());
     }
+    if (items[1].revents & ZMQ_POLLIN) impl_->Authenticate();
     if (items[0].revents & ZMQ_POLLIN) impl_->Receive();
     if (Clock::now() - impl_->last_housekeeping >= kHousekeeping) {
       impl_->last_housekeeping = Clock::now();

@@ -29,6 +29,11 @@ struct CoordinatorOptions {
   common::Duration lease{600000};           // a batch not finished by then is re-queued
   std::string requests_stream = "ts:requests";
   bool allow_private_targets = false;       // for URLs that arrive on the stream
+  // CURVE (encryption and worker authentication): the coordinator's secret
+  // key (Z85; empty: plain TCP) and the worker public keys allowed (empty:
+  // any worker that speaks CURVE, i.e. encryption without an allow-list).
+  std::string curve_secret_key;
+  std::set<std::string> curve_allowed_workers;
 };
 
 class Coordinator {

@@ -8,6 +8,7 @@
 #include <map>
 #include <zmq.hpp>
 
+#include "common/curve_keys.h"
 #include "common/fleet_protocol.h"
 #include "common/log.h"
 #include "worker/normalize/private_address.h"
@@ -82,6 +83,11 @@ class FleetWorker {
   void Connect() {
     socket_ = std::make_unique<zmq::socket_t>(context_, zmq::socket_type::dealer);
     socket_->set(zmq::sockopt::routing_id, options_.worker_id);
+    if (!options_.curve_server_key.empty()) {
+      socket_->set(zmq::sockopt::curve_serverkey, options_.curve_server_key);
+      socket_->set(zmq::sockopt::curve_publickey, options_.curve_public_key);
+      socket_->set(zmq::sockopt::curve_secretkey, options_.curve_secret_key);
+    }
     socket_->set(zmq::sockopt::linger, 1000);  // a last Disconnect still gets out
     socket_->set(zmq::sockopt::maxmsgsize, int64_t{16} << 20);
     socket_->connect(options_.connect);
@@ -220,6 +226,11 @@ class FleetWorker {
 
 int RunWorkerCommand(FleetWorkerOptions options) {
   if (options.worker_id.empty()) options.worker_id = DefaultWorkerId();
+  if (!options.curve_server_key.empty() && options.curve_secret_key.empty()) {
+    auto keys = common::GenerateCurveKeyPair();
+    options.curve_public_key = keys.public_key;
+    options.curve_secret_key = keys.secret_key;
+  }
   common::SetLogName("worker " + options.worker_id);
   // A short reconnect window: a result Redis cannot take is kept and
   // retried from the loop, which must not block for long.

@@ -20,6 +20,9 @@ struct FleetWorkerOptions {
   common::RedisAddress redis;
   std::string worker_id;  // default: host-pid
   int prefetch = -1;      // URLs held beyond the tabs (default: as many as tabs)
+  // CURVE: the coordinator's public key (Z85; empty: plain TCP) and this
+  // worker's key pair (empty: a fresh one per process, encryption only).
+  std::string curve_server_key, curve_public_key, curve_secret_key;
   ScanOptions scan;       // concurrency = tabs
 };
 

@@ -6,6 +6,10 @@
 #include <fstream>
 #include <iostream>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "common/curve_keys.h"
 #include "common/log.h"
 #include "coordinator/coordinator.h"
 #include "coordinator/crawl_command.h"
@@ -129,6 +133,11 @@ int main(int argc, char** argv) {
                     "Redis Stream of on-demand scan requests")->capture_default_str();
   coord->add_flag("--allow-private-targets", coordinator_options.allow_private_targets,
                   "Let on-demand requests scan loopback, private or link-local addresses");
+  std::string coordinator_key_file, coordinator_allow_file;
+  coord->add_option("--curve-key-file", coordinator_key_file,
+                    "CURVE: FILE holding the coordinator's secret key (from `trackscan keygen`); encrypts the socket");
+  coord->add_option("--curve-allow", coordinator_allow_file,
+                    "CURVE: FILE of worker public keys allowed to connect, one a line (default: any)");
 
   // worker
   worker::FleetWorkerOptions worker_options;
@@ -149,6 +158,16 @@ int main(int argc, char** argv) {
   work->add_option("--attempts", worker_options.scan.max_attempts, "Tries of a visit whose browser crashed")
       ->check(CLI::Range(1, 10))->capture_default_str();
   AddVisitFlags(*work, worker_options.scan, worker_visit);
+  std::string worker_key_file;
+  work->add_option("--curve-server-key", worker_options.curve_server_key,
+                   "CURVE: the coordinator's public key (Z85); turns encryption on");
+  work->add_option("--curve-key-file", worker_key_file,
+                   "CURVE: FILE holding this worker's secret key (default: a fresh key per run)");
+
+  // keygen
+  std::string keygen_out;
+  CLI::App* keygen = app.add_subcommand("keygen", "Make a CURVE key pair: the secret to FILE, the public key to stdout");
+  keygen->add_option("--out", keygen_out, "File for the secret key (created with mode 600)")->required();
 
   // submit, status, export
   std::string admin_redis, admin_run, submit_file = "-", export_out = "-", export_format = "jsonl";
@@ -192,8 +211,30 @@ int main(int argc, char** argv) {
                                         std::to_string(crawl_scan.visit.websocket_payload_cap));
     return coordinator::RunCrawlCommand(std::move(crawl_options));
   }
+  if (keygen->parsed()) {
+    auto keys = common::GenerateCurveKeyPair();
+    int fd = ::open(keygen_out.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+    if (fd < 0) return Fail("cannot create " + keygen_out + " (it must not exist yet)", 1);
+    std::string text = keys.secret_key + "\n";
+    bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+    ::close(fd);
+    if (!written) return Fail("cannot write " + keygen_out, 1);
+    std::cout << keys.public_key << "\n";
+    return 0;
+  }
   if (coord->parsed()) {
     common::SetLogName("coordinator");
+    if (!coordinator_key_file.empty()) {
+      auto keys = common::ReadCurveKeyFile(coordinator_key_file);
+      if (!keys.ok()) return Fail(keys.status().message(), 2);
+      coordinator_options.curve_secret_key = keys->secret_key;
+    }
+    if (!coordinator_allow_file.empty()) {
+      if (coordinator_key_file.empty()) return Fail("--curve-allow needs --curve-key-file", 2);
+      auto allowed = common::ReadCurveAllowList(coordinator_allow_file);
+      if (!allowed.ok()) return Fail(allowed.status().message(), 2);
+      coordinator_options.curve_allowed_workers = allowed.value();
+    }
     auto address = RedisOf(coordinator_redis);
     if (!address.ok()) return Fail(address.status().message(), 2);
     coordinator_options.redis = address.value();
@@ -206,6 +247,16 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (work->parsed()) {
+    if (!worker_options.curve_server_key.empty() && !common::IsZ85Key(worker_options.curve_server_key)) {
+      return Fail("--curve-server-key is not a 40-character Z85 key", 2);
+    }
+    if (!worker_key_file.empty()) {
+      if (worker_options.curve_server_key.empty()) return Fail("--curve-key-file needs --curve-server-key", 2);
+      auto keys = common::ReadCurveKeyFile(worker_key_file);
+      if (!keys.ok()) return Fail(keys.status().message(), 2);
+      worker_options.curve_public_key = keys->public_key;
+      worker_options.curve_secret_key = keys->secret_key;
+    }
     auto address = RedisOf(worker_redis);
     if (!address.ok()) return Fail(address.status().message(), 2);
     worker_options.redis = address.value();

@@ -445,3 +445,50 @@ def test_garbage_on_the_socket_is_logged_and_dropped(trackscan_bin, session_tmp,
     for reason in ["invalid JSON", "protocol version 2, expected 1", 'unknown type "steal"', "missing",
                    "more than the limit", "2 frames"]:
         assert reason in stderr, f"{reason!r} not logged:\n{stderr[-3000:]}"
+
+
+def test_curve_lets_in_only_allowed_workers(trackscan_bin, session_tmp, fixture_web, redis_server):
+    import zmq
+    work = tempfile.mkdtemp(prefix="curve-", dir=session_tmp)
+    env = dict(os.environ, TMPDIR=session_tmp)
+
+    def keygen(name):
+        path = os.path.join(work, name + ".key")
+        out = subprocess.run([trackscan_bin, "keygen", "--out", path], capture_output=True, text=True)
+        assert out.returncode == 0 and oct(os.stat(path).st_mode & 0o777) == "0o600", out.stderr
+        return path, out.stdout.strip()
+
+    server_key_file, server_public = keygen("coordinator")
+    worker_key_file, worker_public = keygen("worker")
+    allow = os.path.join(work, "allowed")
+    with open(allow, "w") as f:
+        f.write(f"# the one worker\n{worker_public}\n")
+    endpoint = f"ipc://{work}/coordinator.sock"
+    subprocess.run([trackscan_bin, "submit", "-", "--run", "s1", "--redis", redis_server, "--allow-private-targets"],
+                   input="http://site-a.test/\nhttp://site-b.test/\n", capture_output=True, text=True, check=True)
+    coordinator = subprocess.Popen([trackscan_bin, "coordinator", "--bind", endpoint, "--redis", redis_server,
+                                    "--curve-key-file", server_key_file, "--curve-allow", allow],
+                                   env=env, stderr=subprocess.PIPE, text=True)
+    worker = subprocess.Popen([trackscan_bin, "worker", "--connect", endpoint, "--redis", redis_server,
+                               "--id", "w1", "--curve-server-key", server_public, "--curve-key-file",
+                               worker_key_file, *FLEET_FLAGS, *chrome_flags(fixture_web.port)],
+                              env=env, stderr=subprocess.DEVNULL, start_new_session=True)
+    context = zmq.Context()
+    try:
+        # A client with a key that is not on the list gets no answer.
+        stranger = context.socket(zmq.DEALER)
+        stranger.setsockopt(zmq.LINGER, 0)
+        public, secret = zmq.curve_keypair()
+        stranger.curve_serverkey, stranger.curve_publickey, stranger.curve_secretkey = \
+            server_public.encode(), public, secret
+        stranger.connect(endpoint)
+        stranger.send(b'{"v":1,"type":"ready","worker_id":"stranger","capacity":5}')
+        assert not stranger.poll(3000), "a worker with an unlisted key was answered"
+        status = wait_for_run(trackscan_bin, redis_server, "s1", timeout=120)
+        assert "s1: done, 2 URLs: 2 done, 0 failed" in status, status
+    finally:
+        context.destroy(linger=0)
+        stop_all([worker, coordinator])
+    stderr = coordinator.stderr.read()
+    assert f"refused a connection with key {public.decode()}" in stderr, stderr[-2000:]
+    assert "worker w1 joined" in stderr and "stranger" not in stderr.replace("refused", ""), stderr[-2000:]
