@@ -213,7 +213,7 @@ TEST_CASE("keys in any order decode the same", "[cdp]") {
   CHECK(*version.results[0] == R"({"product":"p"})");
 }
 
-TEST_CASE("undecodable messages are dropped and counted; later ones still route", "[cdp]") {
+TEST_CASE("undecodable messages are dropped and counted, later ones still route", "[cdp]") {
   Fixture f;
   Session& page = f.connection.CreateSession("S1");
   int events = 0;

@@ -81,7 +81,7 @@ TEST_CASE("RedisScript's sha1 is Redis's", "[redis][redis_client]") {
   CHECK(Ok(redis->Command({"SCRIPT", "LOAD", script.source})).str == script.sha1);
 }
 
-TEST_CASE("Command returns each reply kind; error replies are Protocol", "[redis][redis_client]") {
+TEST_CASE("Command returns each reply kind, error replies are Protocol", "[redis][redis_client]") {
   RedisServer server;
   REQUIRE(server.running());
   auto redis = ConnectTo(server.address());
@@ -195,7 +195,7 @@ TEST_CASE("Unavailable once reconnect_for has passed, naming the address, not th
   CHECK(waited < Duration(3000));
 }
 
-TEST_CASE("a wrong password is Protocol at once; db selects the database", "[redis][redis_client]") {
+TEST_CASE("a wrong password is Protocol at once, db selects the database", "[redis][redis_client]") {
   RedisServer server;
   REQUIRE(server.running());
   auto admin = ConnectTo(server.address());

@@ -119,7 +119,7 @@ TEST_CASE("a run goes from submitting to queued to done", "[redis][run_store]") 
   CHECK_FALSE(store.LeaseBatch("b3", "w1", 10, kFarFuture)->has_value());
 }
 
-TEST_CASE("CreateRun refuses an existing run, bad names; unknown runs are InvalidArgument", "[redis][run_store]") {
+TEST_CASE("CreateRun refuses an existing run, bad names, unknown runs are InvalidArgument", "[redis][run_store]") {
   RedisServer server;
   auto redis = ConnectTo(server);
   RunStore store(*redis);

@@ -123,7 +123,7 @@ TEST_CASE("Commit twice for the same visit leaves one copy of its records", "[re
   CHECK(Get(*redis, {"HGET", "ts:run:r", "done"}) == "1");
 }
 
-TEST_CASE("a second final result for a URL is kept as records only; aggregates count once",
+TEST_CASE("a second final result for a URL is kept as records only, and aggregates count once",
           "[redis][result_sink]") {
   RedisServer server;
   auto redis = ConnectTo(server);

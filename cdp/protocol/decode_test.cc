@@ -318,7 +318,7 @@ TEST_CASE("optional fields may be missing or null", "[cdp]") {
   CHECK(r.initiator.stack_urls.empty());
 }
 
-TEST_CASE("partition keys as objects or plain strings; non-string header values", "[cdp]") {
+TEST_CASE("partition keys as objects or plain strings, non-string header values", "[cdp]") {
   auto cookies = DecodeGetCookies(
       R"({"cookies":[{"name":"a","partitionKey":"https://top.test"},)"
       R"({"name":"b","partitionKey":{"hasCrossSiteAncestor":true,"topLevelSite":"https://x.test"}}]})");
