@@ -301,9 +301,9 @@ def main():
         figures.append(("crawl / scan", f"{res['crawl'][1] / res['scan'][1]:.2f}", ""))
 
     print("\nfigures (one run)")
-    print(f"{'what':<48}{'measured':<50}target")
+    print(f"{'what':<52}{'measured':<64}target")
     for what, value, target in figures:
-        print(f"{what:<48}{value:<50}{target}")
+        print(f"{what:<52}{value:<64}{target}")
     shutil.rmtree(work, ignore_errors=True)
 
 
