@@ -254,6 +254,7 @@ TEST_CASE("LwsLoop timers fire in order, may cancel and add timers", "[cdp]") {
   LwsLoop& loop = **created;
   std::vector<int> fired;
   common::TimerId doomed = 0;
+  const auto start = loop.Now();  // before the timers are added: none may fire early
   loop.AddTimer(Duration(20), [&] { fired.push_back(2); });
   loop.AddTimer(Duration(1), [&] {
     fired.push_back(1);
@@ -261,7 +262,6 @@ TEST_CASE("LwsLoop timers fire in order, may cancel and add timers", "[cdp]") {
     loop.Post([&] { fired.push_back(10); });
   });
   doomed = loop.AddTimer(Duration(10), [&] { fired.push_back(99); });
-  const auto start = loop.Now();
   REQUIRE(RunFor(loop, Duration(2000), [&] { return fired.size() == 3; }));
   CHECK(fired == std::vector<int>{1, 10, 2});
   CHECK(loop.Now() - start >= Duration(20));
