@@ -40,17 +40,18 @@ def start_scan_once_served(trackscan_bin, session_tmp, fixture_web, urls, out, *
     return proc
 
 
-def test_killed_browser_is_relaunched_and_the_visit_retried(trackscan_bin, session_tmp, fixture_web,
-                                                            validators):
-    out = os.path.join(session_tmp, "browser-loss.jsonl")
+def scan_with_browser_signalled(trackscan_bin, session_tmp, fixture_web, validators, name, sig, *flags):
+    """Scans late.html and sends `sig` to Chromium's browser process once the
+    page is under way; returns (the signalled pids, schema-valid records)."""
+    out = os.path.join(session_tmp, f"{name}.jsonl")
     proc = start_scan_once_served(trackscan_bin, session_tmp, fixture_web, ["https://www.clinic.test/late.html"],
-                                  out, "--min-dwell", "5", "--quiet-period", "1")
+                                  out, *flags)
     try:
         victims = main_chromium_pids(session_tmp)
         assert victims, "no Chromium started"
         for pid in victims:
-            os.kill(pid, signal.SIGKILL)
-        stdout, stderr = proc.communicate(timeout=90)
+            os.kill(pid, sig)
+        stdout, stderr = proc.communicate(timeout=120)
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -59,7 +60,15 @@ def test_killed_browser_is_relaunched_and_the_visit_retried(trackscan_bin, sessi
         records = parse_jsonl(f.read())
     assert not schema_problems(records, validators)
     visits = sorted((r for r in records if r["type"] == "visit"), key=lambda r: r["attempt"])
-    assert [(v["attempt"], v["outcome"]) for v in visits] == [(1, "error"), (2, "ok")]
+    assert [(v["attempt"], v["outcome"]) for v in visits] == [(1, "error"), (2, "ok")], visits
+    return victims, records, visits
+
+
+def test_killed_browser_is_relaunched_and_the_visit_retried(trackscan_bin, session_tmp, fixture_web,
+                                                            validators):
+    _, records, visits = scan_with_browser_signalled(trackscan_bin, session_tmp, fixture_web, validators,
+                                                     "browser-loss", signal.SIGKILL, "--min-dwell", "5",
+                                                     "--quiet-period", "1")
     assert visits[0]["error"].startswith("browser_lost")
     first, second = visits[0]["visit_id"], visits[1]["visit_id"]
     # What the first attempt saw before the crash is kept, under its own id.
@@ -72,24 +81,9 @@ def test_killed_browser_is_relaunched_and_the_visit_retried(trackscan_bin, sessi
 def test_hung_browser_is_replaced_and_the_visit_retried(trackscan_bin, session_tmp, fixture_web, validators):
     # SIGSTOP: the browser's connection stays open but nothing answers. The
     # watchdog (Browser.getVersion every 5 s, 15 s deadline) declares it lost.
-    out = os.path.join(session_tmp, "hung.jsonl")
-    proc = start_scan_once_served(trackscan_bin, session_tmp, fixture_web, ["https://www.clinic.test/late.html"],
-                                  out, "--min-dwell", "22", "--quiet-period", "1", "--timeout", "60")
-    try:
-        victims = main_chromium_pids(session_tmp)
-        assert victims, "no Chromium started"
-        for pid in victims:
-            os.kill(pid, signal.SIGSTOP)
-        stdout, stderr = proc.communicate(timeout=120)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == 0, stderr
-    with open(out) as f:
-        records = parse_jsonl(f.read())
-    assert not schema_problems(records, validators)
-    visits = sorted((r for r in records if r["type"] == "visit"), key=lambda r: r["attempt"])
-    assert [(v["attempt"], v["outcome"]) for v in visits] == [(1, "error"), (2, "ok")], visits
+    victims, _, visits = scan_with_browser_signalled(trackscan_bin, session_tmp, fixture_web, validators, "hung",
+                                                     signal.SIGSTOP, "--min-dwell", "22", "--quiet-period", "1",
+                                                     "--timeout", "60")
     assert "hung" in visits[0]["error"], visits[0]
     for pid in victims:
         assert not os.path.exists(f"/proc/{pid}") or open(f"/proc/{pid}/stat").read().split()[2] == "Z", \
