@@ -282,14 +282,7 @@ def test_a_worker_killed_mid_batch_loses_and_duplicates_nothing(trackscan_bin, s
             time.sleep(0.5)
         assert killed and "k1: done, 16 URLs: 16 done, 0 failed" in status, status
     finally:
-        for p in procs:
-            if p.poll() is None:
-                p.send_signal(signal.SIGTERM)
-        for p in procs:
-            try:
-                p.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        stop_all(procs)
     after = fixture_web.log_length()
     stderr = procs[0].stderr.read()
     assert "worker victim went silent" in stderr and "put back: worker victim went silent" in stderr, stderr[-2000:]
