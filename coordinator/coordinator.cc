@@ -21,6 +21,7 @@ namespace {
 
 constexpr std::chrono::milliseconds kPollInterval{100};
 constexpr std::chrono::milliseconds kHousekeeping{1000};
+constexpr int kMaxBurst = 2000;  // messages read before their dones are stored
 constexpr int64_t kMaxFrameBytes = 16 << 20;  // beyond this zmq drops the peer before we read it
 
 int64_t UnixMs() {
@@ -68,6 +69,7 @@ struct Coordinator::Impl {
   std::map<std::string, Worker> workers;  // by worker id
   std::string instance = RandomHex(8);
   uint64_t batches_sent = 0;
+  std::vector<RunStore::ItemRef> done;  // received, not yet stored
   Clock::time_point last_housekeeping{};
 
   explicit Impl(CoordinatorOptions o) : options(std::move(o)) {}
@@ -131,30 +133,51 @@ struct Coordinator::Impl {
     }
   }
 
+  // Drains the socket, then stores the burst's `done`s in one round trip
+  // (RunStore::ItemsDone): a done costs the coordinator microseconds, not a
+  // Redis round trip of its own.
   void Receive() {
-    while (true) {
-      std::vector<zmq::message_t> parts;
-      zmq::recv_result_t got;
-      try {
-        got = zmq::recv_multipart(socket, std::back_inserter(parts), zmq::recv_flags::dontwait);
-      } catch (const zmq::error_t& e) {
-        common::LogWarn(std::string("receive failed: ") + e.what());
-        return;
-      }
-      if (!got) return;
-      std::string identity = parts.empty() ? "" : parts[0].to_string();
-      if (parts.size() != 2) {
-        common::LogWarn("dropped a message of " + std::to_string(parts.size() - 1) + " frames from " +
-                        PeerName(identity) + " (expected 1)");
-        continue;
-      }
-      auto message = fleet::Decode(parts[1].to_string_view());
-      if (!message.ok()) {
-        common::LogWarn("dropped a message from " + PeerName(identity) + ": " + message.status().message());
-        continue;
-      }
-      std::visit([&](const auto& m) { Handle(identity, m); }, message.value());
+    for (int n = 0; n < kMaxBurst && ReceiveOne(); ++n) {
     }
+    StoreDone();
+  }
+
+  void StoreDone() {
+    if (done.empty()) return;
+    auto finished = store->ItemsDone(done);
+    if (!finished.ok()) {
+      // The leases end, and their URLs, which have results, are not leased again.
+      common::LogWarn(std::to_string(done.size()) + " done items not stored: " + finished.status().ToString());
+    } else {
+      for (const auto& run : finished.value()) Finished(run);
+    }
+    done.clear();
+  }
+
+  // False when nothing was waiting.
+  bool ReceiveOne() {
+    std::vector<zmq::message_t> parts;
+    zmq::recv_result_t got;
+    try {
+      got = zmq::recv_multipart(socket, std::back_inserter(parts), zmq::recv_flags::dontwait);
+    } catch (const zmq::error_t& e) {
+      common::LogWarn(std::string("receive failed: ") + e.what());
+      return false;
+    }
+    if (!got) return false;
+    std::string identity = parts.empty() ? "" : parts[0].to_string();
+    if (parts.size() != 2) {
+      common::LogWarn("dropped a message of " + std::to_string(parts.size() - 1) + " frames from " +
+                      PeerName(identity) + " (expected 1)");
+      return true;
+    }
+    auto message = fleet::Decode(parts[1].to_string_view());
+    if (!message.ok()) {
+      common::LogWarn("dropped a message from " + PeerName(identity) + ": " + message.status().message());
+      return true;
+    }
+    std::visit([&](const auto& m) { Handle(identity, m); }, message.value());
+    return true;
   }
 
   Worker& Heard(const std::string& worker_id, const std::string& identity) {
@@ -175,14 +198,11 @@ struct Coordinator::Impl {
 
   void Handle(const std::string& identity, const fleet::Done& m) {
     Heard(m.worker_id, identity);
-    if (Status s = store->ItemDone(m.run, m.batch_id, m.index); !s.ok()) {
-      common::LogWarn("done for " + m.run + " #" + std::to_string(m.index) + " not stored: " + s.ToString());
-      return;  // the lease ends, and the URL, which has its result, is not leased again
-    }
-    FinishIfDone(m.run);
+    done.push_back({m.run, m.batch_id, m.index});
   }
 
   void Handle(const std::string& identity, const fleet::Disconnect& m) {
+    StoreDone();  // what the worker finished before leaving is not put back
     common::LogInfo("worker " + m.worker_id + " left");
     ReleaseWorker(m.worker_id, "worker " + m.worker_id + " stopped");
   }
@@ -228,7 +248,10 @@ struct Coordinator::Impl {
 
   void FinishIfDone(const std::string& run) {
     auto finished = store->MaybeFinishRun(run);
-    if (!finished.ok() || !finished.value()) return;
+    if (finished.ok() && finished.value()) Finished(run);
+  }
+
+  void Finished(const std::string& run) {
     common::LogInfo("run " + run + " done");
     intake->Reply(run);
   }

@@ -21,6 +21,7 @@ using common::Result;
 using common::Status;
 
 constexpr size_t kAppendChunk = 1000;  // items per script call: ~1 ms of Redis time each
+constexpr size_t kDoneChunk = 2000;    // done items per script call: well under 1 ms each
 
 // Every script gets the key prefix as ARGV[1] and builds its keys from it,
 // because LeaseBatch picks its run inside the script (one Redis, no cluster).
@@ -30,8 +31,24 @@ local P = ARGV[1]
 local function K(run, suffix) return P .. 'run:' .. run .. suffix end
 local function forget(run, bid)
   redis.call('HDEL', K(run, ':batches'), bid)
+  redis.call('DEL', K(run, ':pending:' .. bid))
   redis.call('ZREM', P .. 'leases', run .. '\031' .. bid)
   redis.call('HDEL', P .. 'batch_run', bid)
+end
+-- Marks the run done when it is sealed and nothing is queued or in flight.
+-- True when this call (token) marked it, also when re-sent after a lost reply.
+-- When every index has a result, what is left in todo is stale (re-queued
+-- from a lease that then finished after all) and is dropped.
+local function finish(run, finished_at, token)
+  local key, todo = K(run, ''), K(run, ':todo')
+  local state, total, marked_by = unpack(redis.call('HMGET', key, 'state', 'total', 'finish_token'))
+  if state == 'done' then return marked_by == token end
+  if state ~= 'queued' or redis.call('HLEN', K(run, ':batches')) > 0 then return false end
+  if redis.call('HLEN', K(run, ':results')) >= tonumber(total) then redis.call('DEL', todo) end
+  if redis.call('LLEN', todo) > 0 then return false end
+  redis.call('HSET', key, 'state', 'done', 'finished_at', finished_at, 'finish_token', token)
+  redis.call('ZREM', P .. 'queue', run)
+  return true
 end
 )lua";
 
@@ -124,6 +141,12 @@ while true do
   if #items > 0 then
     local batch = {w = ARGV[3], ['until'] = tonumber(ARGV[5]), items = items}
     redis.call('HSET', K(run, ':batches'), bid, cjson.encode(batch))
+    for n = 1, #items, 500 do  -- unpack() has a stack limit
+      local indexes = {}
+      for m = n, math.min(n + 499, #items) do indexes[#indexes + 1] = items[m].i end
+      redis.call('SADD', K(run, ':pending:' .. bid), unpack(indexes))
+    end
+    redis.call('HINCRBY', K(run, ''), 'in_flight', #items)
     redis.call('ZADD', P .. 'leases', ARGV[5], run .. '\031' .. bid)
     redis.call('HSET', P .. 'batch_run', bid, run)
     return reply(run, batch)
@@ -133,20 +156,26 @@ end
   return s;
 }
 
-// ARGV: P, run, batch id, index.
-const RedisScript& ItemDoneScript() {
+// ARGV: P, finished_at, token, then (run, batch id, index) triples.
+// Reply: the runs this call finished. A batch whose last pending index is
+// done is forgotten; each run named is checked for completion once.
+const RedisScript& ItemsDoneScript() {
   static const RedisScript s(std::string(kPrelude) + R"lua(
-local run, bid = ARGV[2], ARGV[3]
-local json = redis.call('HGET', K(run, ':batches'), bid)
-if not json then return 0 end
-local batch, kept = cjson.decode(json), {}
-for _, it in ipairs(batch.items) do
-  if it.i ~= tonumber(ARGV[4]) then kept[#kept + 1] = it end
+local runs, seen = {}, {}
+for n = 4, #ARGV, 3 do
+  local run, bid = ARGV[n], ARGV[n + 1]
+  if not seen[run] then seen[run] = true; runs[#runs + 1] = run end
+  local pending = K(run, ':pending:' .. bid)
+  if redis.call('SREM', pending, ARGV[n + 2]) == 1 then
+    redis.call('HINCRBY', K(run, ''), 'in_flight', -1)
+    if redis.call('SCARD', pending) == 0 then forget(run, bid) end
+  end
 end
-if #kept == 0 then forget(run, bid) return 1 end
-batch.items = kept
-redis.call('HSET', K(run, ':batches'), bid, cjson.encode(batch))
-return 1
+local finished = {}
+for _, run in ipairs(runs) do
+  if finish(run, ARGV[2], ARGV[3]) then finished[#finished + 1] = run end
+end
+return finished
 )lua");
   return s;
 }
@@ -173,6 +202,7 @@ for n = #items, 1, -1 do  -- LPUSH backwards keeps the batch's order at the head
     requeued = requeued + 1
   end
 end
+redis.call('HINCRBY', K(run, ''), 'in_flight', -redis.call('SCARD', K(run, ':pending:' .. bid)))
 forget(run, bid)
 local state, score = unpack(redis.call('HMGET', K(run, ''), 'state', 'queue_score'))
 if requeued > 0 and state == 'queued' then redis.call('ZADD', P .. 'queue', score, run) end
@@ -208,36 +238,21 @@ return out
   return s;
 }
 
-// ARGV: P, run. Reply: false, or {HGETALL of the run, LLEN todo, items in batches}.
+// ARGV: P, run. Reply: false, or {HGETALL of the run, LLEN todo}.
 const RedisScript& GetRunScript() {
   static const RedisScript s(std::string(kPrelude) + R"lua(
 local h = redis.call('HGETALL', K(ARGV[2], ''))
 if #h == 0 then return false end
-local in_flight = 0
-for _, json in ipairs(redis.call('HVALS', K(ARGV[2], ':batches'))) do
-  in_flight = in_flight + #cjson.decode(json).items
-end
-return {h, redis.call('LLEN', K(ARGV[2], ':todo')), in_flight}
+return {h, redis.call('LLEN', K(ARGV[2], ':todo'))}
 )lua");
   return s;
 }
 
-// ARGV: P, run, finished_at, token. The token lets a re-sent call that did
-// the marking still answer 1, so exactly one completion message is sent.
-// When every index has a result, what is left in todo is stale (re-queued
-// from a lease that then finished after all) and is dropped.
+// ARGV: P, run, finished_at, token.
 const RedisScript& FinishScript() {
   static const RedisScript s(std::string(kPrelude) + R"lua(
-local run, key, todo = ARGV[2], K(ARGV[2], ''), K(ARGV[2], ':todo')
-local state, total = unpack(redis.call('HMGET', key, 'state', 'total'))
-if not state then return '!unknown run ' .. run end
-if state == 'done' then return redis.call('HGET', key, 'finish_token') == ARGV[4] and 1 or 0 end
-if state ~= 'queued' or redis.call('HLEN', K(run, ':batches')) > 0 then return 0 end
-if redis.call('HLEN', K(run, ':results')) >= tonumber(total) then redis.call('DEL', todo) end
-if redis.call('LLEN', todo) > 0 then return 0 end
-redis.call('HSET', key, 'state', 'done', 'finished_at', ARGV[3], 'finish_token', ARGV[4])
-redis.call('ZREM', P .. 'queue', run)
-return 1
+if not redis.call('HGET', K(ARGV[2], ''), 'state') then return '!unknown run ' .. ARGV[2] end
+return finish(ARGV[2], ARGV[3], ARGV[4]) and 1 or 0
 )lua");
   return s;
 }
@@ -339,6 +354,7 @@ Status FillRun(const std::vector<RedisReply>& fields, RunInfo& run) {
     else if (k == "total") run.total = ToInt(v);
     else if (k == "done") run.done = ToInt(v);
     else if (k == "failed") run.failed = ToInt(v);
+    else if (k == "in_flight") run.in_flight = ToInt(v);
     else if (k == "created_at") run.created_at = v;
     else if (k == "finished_at") run.finished_at = v;
     else if (k == "request_id") run.request_id = v;
@@ -410,9 +426,23 @@ Result<std::optional<Lease>> RunStore::LeaseBatch(const std::string& batch_id, c
   return std::optional<Lease>(std::move(lease));
 }
 
-Status RunStore::ItemDone(const std::string& run, const std::string& batch_id, int64_t index) {
-  auto reply = redis_.Eval(ItemDoneScript(), {}, {prefix_, run, batch_id, std::to_string(index)});
-  return reply.ok() ? Status::Ok() : reply.status();
+Result<std::vector<std::string>> RunStore::ItemsDone(const std::vector<ItemRef>& done) {
+  std::vector<std::string> finished;
+  std::string finished_at = Rfc3339(NowMs()), token = Token();
+  for (size_t start = 0; start < done.size(); start += kDoneChunk) {
+    size_t end = std::min(done.size(), start + kDoneChunk);
+    std::vector<std::string> args{prefix_, finished_at, token};
+    args.reserve(3 + 3 * (end - start));
+    for (size_t i = start; i < end; ++i) {
+      args.push_back(done[i].run);
+      args.push_back(done[i].batch_id);
+      args.push_back(std::to_string(done[i].index));
+    }
+    auto reply = redis_.Eval(ItemsDoneScript(), {}, args);
+    if (!reply.ok()) return reply.status();
+    for (auto& run : reply->elements) finished.push_back(std::move(run.str));
+  }
+  return finished;
 }
 
 Status RunStore::ReleaseBatch(const std::string& run, const std::string& batch_id, int max_attempts,
@@ -438,12 +468,11 @@ Result<RunInfo> RunStore::GetRun(const std::string& run) {
   if (!reply.ok()) return reply.status();
   if (reply->nil()) return Status::InvalidArgument("unknown run " + run);
   const auto& e = reply->elements;
-  if (e.size() != 3) return Status::Decode("unexpected GetRun reply");
+  if (e.size() != 2) return Status::Decode("unexpected GetRun reply");
   RunInfo info;
   Status s = FillRun(e[0].elements, info);
   if (!s.ok()) return s;
   info.queued = e[1].integer;
-  info.in_flight = e[2].integer;
   return info;
 }
 

@@ -102,15 +102,14 @@ TEST_CASE("a run goes from submitting to queued to done", "[redis][run_store]") 
 
   for (int64_t i : {0, 1, 2}) {
     WriteResult(*redis, "nightly-1", i);
-    REQUIRE(store.ItemDone("nightly-1", "b1", i).ok());
+    CHECK(store.ItemsDone({{"nightly-1", "b1", i}})->empty());  // two still queued
   }
   CHECK(store.GetRun("nightly-1")->in_flight == 0);
   CHECK_FALSE(*store.MaybeFinishRun("nightly-1"));  // two still queued
   Lease second = MustLease(store, "b2", 10);
   CHECK(Indexes(second) == std::vector<int64_t>{3, 4});
   CHECK_FALSE(*store.MaybeFinishRun("nightly-1"));  // in flight
-  for (int64_t i : {3, 4}) REQUIRE(store.ItemDone("nightly-1", "b2", i).ok());
-  CHECK(*store.MaybeFinishRun("nightly-1"));
+  CHECK(*store.ItemsDone({{"nightly-1", "b2", 3}, {"nightly-1", "b2", 4}}) == std::vector<std::string>{"nightly-1"});
   CHECK_FALSE(*store.MaybeFinishRun("nightly-1"));  // only once
   info = store.GetRun("nightly-1");
   CHECK(info->state == "done");
@@ -193,8 +192,7 @@ TEST_CASE("ReleaseBatch re-queues with attempts+1, fails at max_attempts, once",
   CHECK(failed->str.find("timed out twice") != std::string::npos);
   CHECK(Indexes(MustLease(store, "b3", 10)) == std::vector<int64_t>{3});
   WriteResult(*redis, "r", 3);
-  REQUIRE(store.ItemDone("r", "b3", 3).ok());
-  CHECK(*store.MaybeFinishRun("r"));
+  CHECK(*store.ItemsDone({{"r", "b3", 3}}) == std::vector<std::string>{"r"});
 }
 
 TEST_CASE("queued URLs that already have a result are dropped, not leased", "[redis][run_store]") {
@@ -210,12 +208,32 @@ TEST_CASE("queued URLs that already have a result are dropped, not leased", "[re
   REQUIRE(nothing.ok());
   CHECK_FALSE(nothing->has_value());
   CHECK(store.GetRun("r")->queued == 0);
-  REQUIRE(store.ItemDone("r", "b1", 0).ok());
-  REQUIRE(store.ItemDone("r", "b1", 0).ok());  // a repeat changes nothing
+  CHECK(store.ItemsDone({{"r", "b1", 0}, {"r", "b1", 0}})->empty());  // a repeat changes nothing
   CHECK(store.GetRun("r")->in_flight == 1);
-  REQUIRE(store.ItemDone("r", "b1", 2).ok());
+  CHECK(*store.ItemsDone({{"r", "b1", 2}}) == std::vector<std::string>{"r"});
   CHECK(*store.Leases(kFarFuture + 1) == std::vector<std::pair<std::string, std::string>>{});
-  CHECK(*store.MaybeFinishRun("r"));
+  CHECK_FALSE(*store.MaybeFinishRun("r"));  // finished (and reported) by ItemsDone
+}
+
+TEST_CASE("one ItemsDone call stores a burst over several batches and runs", "[redis][run_store]") {
+  RedisServer server;
+  auto redis = ConnectTo(server);
+  RunStore store(*redis);
+  MakeRun(store, "early", 3);
+  MakeRun(store, "late", 2);
+  CHECK(Indexes(MustLease(store, "b1", 2)) == std::vector<int64_t>{0, 1});
+  CHECK(Indexes(MustLease(store, "b2", 2)) == std::vector<int64_t>{2});  // the rest of "early"
+  Lease late = MustLease(store, "b3", 5);
+  CHECK(late.run == "late");
+  CHECK(store.GetRun("early")->in_flight == 3);
+  std::vector<RunStore::ItemRef> burst{{"early", "b1", 1}, {"late", "b3", 0}, {"early", "b2", 2},
+                                       {"late", "b3", 1}, {"early", "b1", 7}};  // 7 was never leased
+  CHECK(*store.ItemsDone(burst) == std::vector<std::string>{"late"});
+  CHECK(store.GetRun("early")->in_flight == 1);
+  CHECK(store.GetRun("late")->state == "done");
+  CHECK(*store.Leases(kFarFuture + 1) == std::vector<std::pair<std::string, std::string>>{{"early", "b1"}});
+  CHECK(*store.ItemsDone({{"early", "b1", 0}}) == std::vector<std::string>{"early"});
+  CHECK(store.GetRun("early")->in_flight == 0);
 }
 
 TEST_CASE("a run whose every URL has a result finishes, stale queued copies dropped", "[redis][run_store]") {
