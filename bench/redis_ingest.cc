@@ -3,7 +3,8 @@
 // AOF off) and measures:
 //   (a) worker::ResultSink::Commit of synthetic visits (--requests request
 //       records + --cookies cookie records + the visit record each, field
-//       sizes like a real page's), one Commit (one EVALSHA) per visit;
+//       sizes like a real page's, random ids), one Commit (one EVALSHA of
+//       one zstd frame) per visit; then the bytes Redis holds per record;
 //   (b) plain RPUSH of one record per round trip (not pipelined);
 //   (c) RPUSH pipelined with RedisClient::Pipeline, --chunk commands per round trip.
 // The records of (b) and (c) are the same JSON lines as (a)'s. Prints one
@@ -16,6 +17,8 @@
 #include <cstdlib>
 #include <memory>
 #include <optional>
+#include <random>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -30,10 +33,22 @@ using Clock = std::chrono::steady_clock;
 
 double Seconds(Clock::time_point since) { return std::chrono::duration<double>(Clock::now() - since).count(); }
 
+// `n` random characters of `alphabet`: the identifiers trackers send (client
+// ids, cookie values) are random and do not compress, unlike the rest of a record.
+std::string Random(std::mt19937_64& rng, size_t n, std::string_view alphabet = "0123456789abcdef") {
+  std::string s;
+  for (size_t i = 0; i < n; ++i) s.push_back(alphabet[rng() % alphabet.size()]);
+  return s;
+}
+
+constexpr std::string_view kBase64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
 // A visit of www.site<i>.example with `requests` requests (two thirds to
-// third parties, with realistic headers and some POST bodies) and `cookies`
-// jar cookies.
+// third parties, with realistic headers, random client ids and some POST
+// bodies) and `cookies` jar cookies with random values.
 worker::VisitResult MakeVisit(int64_t index, int requests, int cookies) {
+  std::mt19937_64 rng(static_cast<uint64_t>(index));
+  std::string client_id = Random(rng, 10, "0123456789") + "." + Random(rng, 10, "0123456789");
   worker::VisitResult r;
   std::string site = "site" + std::to_string(index) + ".example";
   std::string id = "bench-" + std::to_string(index) + "-a1";
@@ -55,8 +70,9 @@ worker::VisitResult MakeVisit(int64_t index, int requests, int cookies) {
     req.request_id = std::to_string(1000 + q) + ".12";
     bool third = q % 3 != 0;
     std::string host = third ? "px.tracker" + std::to_string(q % 7) + ".com" : "www." + site;
-    req.url = "https://" + host + "/collect?v=1&tid=UA-12345678-1&cid=1234567890.1700000000&t=pageview&dl=" +
-              "https%3A%2F%2Fwww." + site + "%2Farticle%2F" + std::to_string(q) + "&ul=en-us&sr=1920x1080";
+    req.url = "https://" + host + "/collect?v=1&tid=UA-12345678-1&cid=" + client_id + "&t=pageview&dl=" +
+              "https%3A%2F%2Fwww." + site + "%2Farticle%2F" + std::to_string(q) + "&ul=en-us&sr=1920x1080&z=" +
+              Random(rng, 12, "0123456789");
     req.method = q % 10 == 5 ? "POST" : "GET";
     req.resource_type = q % 4 == 0 ? "Script" : (q % 4 == 1 ? "Image" : (q % 4 == 2 ? "XHR" : "Ping"));
     req.frame_id = "4F1C2A9B8E7D6C5B4A3928171615ABCD";
@@ -75,13 +91,14 @@ worker::VisitResult MakeVisit(int64_t index, int requests, int cookies) {
                            {"Referer", r.visit.input_url},
                            {"User-Agent", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
                                           "Chrome/120.0.0.0 Safari/537.36"},
-                           {"Cookie", "_ga=GA1.2.1234567890.1700000000; _gid=GA1.2.987654321.1700000000"}};
+                           {"Cookie", "_ga=GA1.2." + client_id + "; _gid=GA1.2." + Random(rng, 9, "0123456789") +
+                                          ".1700000000"}};
     req.response_headers = {{"content-type", "image/gif"},
                             {"content-length", "43"},
                             {"cache-control", "no-cache, no-store, must-revalidate"},
                             {"date", "Sun, 29 Nov 2026 05:00:01 GMT"},
                             {"server", "Golfe2"},
-                            {"set-cookie", "IDE=AHWqTUk" + std::to_string(q) + "; Max-Age=34190000; Path=/; "
+                            {"set-cookie", "IDE=" + Random(rng, 40, kBase64) + "; Max-Age=34190000; Path=/; "
                                            "SameSite=None; Secure; HttpOnly"}};
     if (req.method == "POST") {
       req.post_data = R"({"events":[{"name":"page_view","params":{"page_location":"https://www.)" + site +
@@ -99,7 +116,7 @@ worker::VisitResult MakeVisit(int64_t index, int requests, int cookies) {
     ck.visit_id = id;
     bool third = c % 2 == 1;
     ck.name = "_ck" + std::to_string(c);
-    ck.value = "GA1.2.1234567890.1700000000." + std::to_string(index);
+    ck.value = Random(rng, 32, kBase64);
     ck.domain = third ? ".tracker" + std::to_string(c % 7) + ".com" : ".www." + site;
     ck.path = "/";
     ck.expires = 1830000000.5;
@@ -190,8 +207,13 @@ int main(int argc, char** argv) {
   std::printf("visits=%d records_per_visit=%d mean_record_bytes=%.0f\n", visits, 1 + requests + cookies,
               static_cast<double>(bytes) / records);
 
-  // (a) ResultSink::Commit: one Lua script per visit, final result and aggregates included.
+  // (a) ResultSink::Commit: one Lua script per visit, final result and
+  // aggregates included, the records as one zstd frame.
   {
+    if (auto made = redis.Command({"HSET", "bench:run:ingest", "state", "queued"}); !made.ok()) {
+      std::fprintf(stderr, "redis_ingest: %s\n", made.status().ToString().c_str());
+      return 1;
+    }
     worker::ResultSink sink(redis, "bench:");
     auto start = Clock::now();
     for (int i = 0; i < visits; ++i) {
@@ -202,6 +224,15 @@ int main(int argc, char** argv) {
       }
     }
     Report("commit", records, Seconds(start), bytes);
+    std::vector<std::vector<std::string>> sizes;
+    for (const auto& r : results) sizes.push_back({"STRLEN", "bench:run:ingest:visit:" + r.visit.visit_id});
+    auto stored = redis.Pipeline(sizes);
+    uint64_t frames = 0;
+    if (stored.ok()) {
+      for (const auto& n : stored.value()) frames += n.ok() ? static_cast<uint64_t>(n->integer) : 0;
+    }
+    std::printf("commit_stored_bytes_per_record=%.0f compression_ratio=%.2f\n",
+                static_cast<double>(frames) / records, frames ? static_cast<double>(bytes) / frames : 0.0);
   }
   // (b) RPUSH, one record per round trip.
   {

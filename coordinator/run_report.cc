@@ -2,6 +2,11 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
+
+#include "common/log.h"
+#include "common/zstd_frame.h"
+
 namespace coordinator {
 
 using common::RedisReply;
@@ -72,15 +77,21 @@ Result<int64_t> ExportJsonl(common::RedisClient& redis, const std::string& run, 
     if (!ids.ok()) return ids.status();
     if (ids->elements.empty()) break;
     std::vector<std::vector<std::string>> reads;
-    for (const auto& id : ids->elements) reads.push_back({"LRANGE", Key(run, "visit:" + id.str), "0", "-1"});
+    for (const auto& id : ids->elements) reads.push_back({"GET", Key(run, "visit:" + id.str)});
     auto records = redis.Pipeline(reads);
     if (!records.ok()) return records.status();
-    for (const auto& visit : records.value()) {
-      if (!visit.ok()) return visit.status();
-      for (const auto& line : visit->elements) {
-        out << line.str << '\n';
-        ++lines;
+    for (size_t v = 0; v < records->size(); ++v) {
+      const auto& frame = (*records)[v];
+      if (!frame.ok()) return frame.status();
+      if (frame->nil()) continue;  // deleted meanwhile
+      // One damaged value costs its visit, not the export.
+      auto text = common::ZstdDecompress(frame->str);
+      if (!text.ok()) {
+        common::LogWarn("visit " + ids->elements[v].str + " skipped: " + text.status().message());
+        continue;
       }
+      out << *text;
+      lines += std::count(text->begin(), text->end(), '\n');
     }
     if (!out) return Status::Internal("writing the export failed");
   }

@@ -190,6 +190,9 @@ class FleetWorker {
 
   void Commit(const JobOrigin& origin, VisitResult result, bool final) {
     auto stored = sink_.Commit(origin.run, origin.index, result, final);
+    if (stored.status().code() == common::Code::kInvalidArgument) {
+      return common::LogWarn("dropped " + result.visit.visit_id + ": " + stored.status().message());
+    }
     if (!stored.ok()) {
       common::LogWarn("Redis did not take " + result.visit.visit_id + " (kept, retrying): " +
                       stored.status().ToString());

@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 
+#include "common/zstd_frame.h"
 #include "worker/normalize/registrable_domain.h"
 #include "worker/normalize/url.h"
 #include "worker/record_writer.h"
@@ -19,23 +20,23 @@ using common::Result;
 using common::Status;
 
 // ARGV: P, run, index, visit_id, final (1/0), result JSON, site, site summary
-// JSON, #domains, #cookies, then the third-party domains, the cookie keys
-// (name \x1f domain) and the record lines. The records replace any earlier
-// write of the visit (DEL + RPUSH); the visit id joins `visits` only when its
-// list is new. HSETNX decides whether this is the URL's result, and only then
-// are the counters and aggregates touched, each guarded by a SADD so a site
-// counts once per domain or cookie.
+// JSON, #domains, #cookies, the third-party domains, the cookie keys
+// (name \x1f domain), and last the visit's records: one zstd frame of JSON
+// lines. The frame replaces any earlier write of the visit (SET); the visit
+// id joins `visits` only when its key is new. A run that is gone or being
+// deleted takes nothing (reply -1). HSETNX decides whether this is the URL's
+// result, and only then are the counters and aggregates touched, each
+// guarded by a SADD so a site counts once per domain or cookie.
 const common::RedisScript& CommitScript() {
   static const common::RedisScript s(R"lua(
 local P, run, index, vid, site = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[7]
 local function K(suffix) return P .. 'run:' .. run .. suffix end
+local state = redis.call('HGET', K(''), 'state')
+if not state or state == 'deleting' then return -1 end
 local ntp, nck = tonumber(ARGV[9]), tonumber(ARGV[10])
 local visit = K(':visit:' .. vid)
-local fresh = redis.call('DEL', visit) == 0
-for n = 11 + ntp + nck, #ARGV, 500 do  -- unpack() has a stack limit
-  redis.call('RPUSH', visit, unpack(ARGV, n, math.min(n + 499, #ARGV)))
-end
-if fresh then redis.call('RPUSH', K(':visits'), vid) end
+if redis.call('EXISTS', visit) == 0 then redis.call('RPUSH', K(':visits'), vid) end
+redis.call('SET', visit, ARGV[#ARGV])
 if ARGV[5] ~= '1' or redis.call('HSETNX', K(':results'), index, ARGV[6]) == 0 then return 0 end
 redis.call('HINCRBY', K(''), 'done', 1)
 if site == '' then return 1 end
@@ -142,7 +143,7 @@ std::optional<std::string> Cut(const std::string& line, size_t max) {
 }
 
 struct Lines {
-  std::vector<std::string> lines;
+  std::string text;  // JSON lines, each ending in '\n'
   int64_t cut = 0, dropped = 0;
 };
 
@@ -151,13 +152,15 @@ void Add(const std::vector<R>& records, size_t max, Lines& out) {
   for (const auto& r : records) {
     std::string line = ToJson(r);
     if (line.size() <= max) {
-      out.lines.push_back(std::move(line));
+      out.text += line;
     } else if (auto cut = Cut(line, max)) {
-      out.lines.push_back(std::move(*cut));
+      out.text += *cut;
       ++out.cut;
     } else {
       ++out.dropped;
+      continue;
     }
+    out.text += '\n';
   }
 }
 
@@ -241,12 +244,13 @@ Result<bool> ResultSink::Commit(const std::string& run, int64_t index, const Vis
                                 ResultJson(index, result, lines), result.visit.site,
                                 SiteSummaryJson(index, result, domains.size(), cookies.size()),
                                 std::to_string(domains.size()), std::to_string(cookies.size())};
-  args.reserve(args.size() + domains.size() + cookies.size() + lines.lines.size());
+  args.reserve(args.size() + domains.size() + cookies.size() + 1);
   args.insert(args.end(), domains.begin(), domains.end());
   args.insert(args.end(), cookies.begin(), cookies.end());
-  for (auto& line : lines.lines) args.push_back(std::move(line));
+  args.push_back(common::ZstdCompress(lines.text));
   auto reply = redis_.Eval(CommitScript(), {}, args);
   if (!reply.ok()) return reply.status();
+  if (reply->integer == -1) return Status::InvalidArgument("run " + run + " no longer exists (deleted)");
   return reply->integer == 1;
 }
 

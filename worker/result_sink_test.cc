@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "common/zstd_frame.h"
 #include "tests/support/redis_server.h"
 
 namespace worker {
@@ -12,10 +13,13 @@ namespace {
 using common::RedisClient;
 using testing_support::RedisServer;
 
+// A connection to `server`, where run "r" exists (the sink writes only to
+// runs that exist; RunStore creates them, reduced here to its state field).
 std::unique_ptr<RedisClient> ConnectTo(const RedisServer& server) {
   REQUIRE(server.running());
   auto client = RedisClient::Connect(server.address());
   REQUIRE(client.ok());
+  REQUIRE((*client)->Command({"HSET", "ts:run:r", "state", "queued"}).ok());
   return std::move(client).value();
 }
 
@@ -62,6 +66,21 @@ std::vector<std::string> List(RedisClient& redis, const std::string& key) {
   return out;
 }
 
+// The record lines of a visit: its key holds one zstd frame of JSON lines.
+std::vector<std::string> Records(RedisClient& redis, const std::string& key) {
+  auto reply = redis.Command({"GET", key});
+  REQUIRE(reply.ok());
+  auto text = common::ZstdDecompress(reply->str);
+  REQUIRE(text.ok());
+  std::vector<std::string> out;
+  for (size_t start = 0, end; start < text->size(); start = end + 1) {
+    end = text->find('\n', start);
+    REQUIRE(end != std::string::npos);  // every line ends in a newline
+    out.push_back(text->substr(start, end - start));
+  }
+  return out;
+}
+
 std::string Get(RedisClient& redis, const std::vector<std::string>& argv) {
   auto reply = redis.Command(argv);
   INFO(reply.status().ToString());
@@ -83,7 +102,7 @@ TEST_CASE("Commit stores the records in order and the final result with its aggr
   REQUIRE(committed.ok());
   CHECK(*committed);
 
-  auto lines = List(*redis, "ts:run:r:visit:r-4-a1");
+  auto lines = Records(*redis, "ts:run:r:visit:r-4-a1");
   simdjson::dom::parser parser;
   std::vector<std::string> types;
   for (const auto& line : lines) types.push_back(TypeOf(parser, line));
@@ -114,12 +133,12 @@ TEST_CASE("Commit twice for the same visit leaves one copy of its records", "[re
   CHECK_FALSE(*sink.Commit("r", 1, visit, false));  // not final: records only
   visit.requests.pop_back();  // the retry wrote a little less
   CHECK_FALSE(*sink.Commit("r", 1, visit, false));
-  CHECK(List(*redis, "ts:run:r:visit:r-1-a1").size() == 6);
+  CHECK(Records(*redis, "ts:run:r:visit:r-1-a1").size() == 6);
   CHECK(List(*redis, "ts:run:r:visits").size() == 1);
   CHECK(Get(*redis, {"HLEN", "ts:run:r:results"}) == "0");
   CHECK(*sink.Commit("r", 1, visit, true));
   CHECK(*sink.Commit("r", 1, visit, true) == false);  // a re-sent final commit
-  CHECK(List(*redis, "ts:run:r:visit:r-1-a1").size() == 6);
+  CHECK(Records(*redis, "ts:run:r:visit:r-1-a1").size() == 6);
   CHECK(Get(*redis, {"HGET", "ts:run:r", "done"}) == "1");
 }
 
@@ -158,7 +177,7 @@ TEST_CASE("a record line over max_record_bytes is cut, longest strings first", "
   visit.requests[2].url = "https://cdn.tracker.com/" + std::string(2500, 'x');
   REQUIRE(*sink.Commit("r", 1, visit, true));
 
-  auto lines = List(*redis, "ts:run:r:visit:r-1-a1");
+  auto lines = Records(*redis, "ts:run:r:visit:r-1-a1");
   REQUIRE(lines.size() == 7);
   simdjson::dom::parser parser;
   simdjson::dom::object o;
@@ -170,6 +189,17 @@ TEST_CASE("a record line over max_record_bytes is cut, longest strings first", "
   REQUIRE(parser.parse(lines[3]).get(o) == simdjson::SUCCESS);
   CHECK(o["url"].get_string().value().starts_with("https://cdn.tracker.com/xxx"));
   CHECK(Get(*redis, {"HGET", "ts:run:r:results", "1"}).find("\"records_cut\":2") != std::string::npos);
+}
+
+TEST_CASE("a run that is gone or being deleted takes no records", "[redis][result_sink]") {
+  RedisServer server;
+  auto redis = ConnectTo(server);
+  ResultSink sink(*redis);
+  auto gone = sink.Commit("unknown", 1, MakeVisit("news.com", 1, 1), true);
+  CHECK(gone.status().code() == common::Code::kInvalidArgument);
+  REQUIRE(redis->Command({"HSET", "ts:run:r", "state", "deleting"}).ok());
+  CHECK(sink.Commit("r", 1, MakeVisit("news.com", 1, 1), true).status().code() == common::Code::kInvalidArgument);
+  CHECK(Get(*redis, {"DBSIZE"}) == "1");  // only the run hash
 }
 
 }  // namespace
