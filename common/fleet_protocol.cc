@@ -37,8 +37,8 @@ static_assert(std::size(kTypeNames) == std::variant_size_v<Message>);
 constexpr size_t kMaxBatchItems = 10000;
 
 // One member of a struct on the wire: its name, where its value lives, and
-// the lowest value Decode accepts (no number of v1 is negative; attempts
-// start at 1). Encode and Decode share the lists below, so they cannot
+// the lowest value Decode accepts (attempts start at 1; a setting may be -1,
+// the worker's default; nothing else is negative). Encode and Decode share the lists below, so they cannot
 // disagree on names or order.
 struct Slot {
   template <typename T>
@@ -61,8 +61,8 @@ std::array<Slot, 5> SlotsOf(Batch& m) {
            {"settings", &m.settings}, {"items", &m.items}}};
 }
 std::array<Slot, 5> SlotsOf(VisitSettings& s) {
-  return {{{"timeout_s", &s.timeout_s}, {"min_dwell_s", &s.min_dwell_s},
-           {"quiet_period_s", &s.quiet_period_s}, {"post_data_cap", &s.post_data_cap},
+  return {{{"timeout_s", &s.timeout_s, -1}, {"min_dwell_s", &s.min_dwell_s, -1},
+           {"quiet_period_s", &s.quiet_period_s, -1}, {"post_data_cap", &s.post_data_cap, -1},
            {"allow_private_targets", &s.allow_private_targets}}};
 }
 std::array<Slot, 3> SlotsOf(BatchItem& m) {
@@ -108,7 +108,7 @@ void WriteValue(JsonWriter& w, const Slot& slot) {
     } else if constexpr (std::is_same_v<T, bool>) {
       w.Bool(*v);
     } else if constexpr (std::is_same_v<T, double>) {
-      w.Double(std::isfinite(*v) ? *v : 0.0);  // JSON has no NaN or infinity; 0 = the worker's default
+      w.Double(std::isfinite(*v) ? *v : -1.0);  // JSON has no NaN or infinity; -1 = the worker's default
     } else if constexpr (std::is_integral_v<T>) {
       w.Int64(*v);
     } else if constexpr (std::is_same_v<T, VisitSettings>) {
@@ -237,7 +237,9 @@ Reason ReadSlot(od::value v, const std::string& name, Slot& slot) {
     } else if constexpr (std::is_same_v<T, double>) {
       double d = 0;
       if (auto err = v.get_double().get(d)) return Mistyped(name, "a number", err);
-      if (d < static_cast<double>(slot.min)) return Quote(name) + " is negative, must be >= 0";
+      if (d < static_cast<double>(slot.min)) {
+        return Quote(name) + " is " + std::to_string(d) + ", must be >= " + std::to_string(slot.min);
+      }
       *out = d;
       return {};
     } else if constexpr (std::is_integral_v<T>) {

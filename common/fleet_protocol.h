@@ -35,10 +35,12 @@ struct Heartbeat {
   std::string worker_id;
 };
 
-// Scan settings carried with each batch (a run's options); zero = the worker's default.
+// Scan settings carried with each batch (a run's options). -1 = the
+// worker's default; 0 is a setting (no dwell, no quiet period, no bodies),
+// except a timeout of 0, which also means the default.
 struct VisitSettings {
-  double timeout_s = 0, min_dwell_s = 0, quiet_period_s = 0;
-  int64_t post_data_cap = 0;
+  double timeout_s = -1, min_dwell_s = -1, quiet_period_s = -1;
+  int64_t post_data_cap = -1;
   bool allow_private_targets = false;
 };
 

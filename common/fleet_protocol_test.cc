@@ -166,7 +166,7 @@ TEST_CASE("fleet: Decode rejects bad frames and names the problem", "[fleet_prot
       {With(kBatch, R"({"timeout_s")", R"([],"x":{"timeout_s")"), R"(batch: "settings" is not an object)"},
       {With(kBatch, R"(,"allow_private_targets":false)", ""), R"(missing "settings.allow_private_targets")"},
       {With(kBatch, "30.0", R"("30")"), R"(batch: "settings.timeout_s" is not a number)"},
-      {With(kBatch, "2.5", "-2.5"), R"(batch: "settings.min_dwell_s" is negative, must be >= 0)"},
+      {With(kBatch, "2.5", "-2.5"), R"(batch: "settings.min_dwell_s" is -2.500000, must be >= -1)"},
       {With(kBatch, "false", R"("no")"), R"("settings.allow_private_targets" is not a boolean)"},
       {With(kBatch, R"("items":[)", R"("items":7,"x":[)"), R"(batch: "items" is not an array)"},
       {With(kBatch, R"("items":[)", R"("items":[1,)"), R"(batch: "items[0]" is not an object)"},
@@ -207,8 +207,23 @@ TEST_CASE("fleet: Encode always sends valid JSON", "[fleet_protocol]") {
   b.settings.timeout_s = std::nan("");
   b.settings.quiet_period_s = INFINITY;
   Batch decoded = std::get<Batch>(MustDecode(Encode(b)));
-  CHECK(decoded.settings.timeout_s == 0);  // JSON has no NaN: 0 = the worker's default
-  CHECK(decoded.settings.quiet_period_s == 0);
+  CHECK(decoded.settings.timeout_s == -1);  // JSON has no NaN: -1 = the worker's default
+  CHECK(decoded.settings.quiet_period_s == -1);
+}
+
+TEST_CASE("fleet: a setting of 0 stays 0, apart from the worker's default (-1)", "[fleet_protocol]") {
+  Batch b = SampleBatch();
+  b.settings.min_dwell_s = 0;  // `crawl --min-dwell 0 --quiet-period 0` means exactly that
+  b.settings.quiet_period_s = 0;
+  b.settings.post_data_cap = 0;
+  Batch zero = std::get<Batch>(MustDecode(Encode(b)));
+  CHECK(zero.settings.min_dwell_s == 0);
+  CHECK(zero.settings.quiet_period_s == 0);
+  CHECK(zero.settings.post_data_cap == 0);
+  VisitSettings unset;
+  CHECK(unset.min_dwell_s == -1);
+  CHECK(unset.quiet_period_s == -1);
+  CHECK(unset.post_data_cap == -1);
 }
 
 TEST_CASE("fleet: every truncation of a valid frame is rejected", "[fleet_protocol]") {

@@ -141,10 +141,11 @@ class FleetWorker {
   void Take(const fleet::Batch& batch) {
     VisitOptions visit = options_.scan.visit;
     auto ms = [](double s) { return common::Duration(static_cast<int64_t>(s * 1000)); };
+    // Negative: this worker's own flags (0 is a setting, but for the timeout).
     if (batch.settings.timeout_s > 0) visit.timeout = ms(batch.settings.timeout_s);
-    if (batch.settings.min_dwell_s > 0) visit.min_dwell = ms(batch.settings.min_dwell_s);
-    if (batch.settings.quiet_period_s > 0) visit.quiet_period = ms(batch.settings.quiet_period_s);
-    if (batch.settings.post_data_cap > 0) visit.post_data_cap = static_cast<size_t>(batch.settings.post_data_cap);
+    if (batch.settings.min_dwell_s >= 0) visit.min_dwell = ms(batch.settings.min_dwell_s);
+    if (batch.settings.quiet_period_s >= 0) visit.quiet_period = ms(batch.settings.quiet_period_s);
+    if (batch.settings.post_data_cap >= 0) visit.post_data_cap = static_cast<size_t>(batch.settings.post_data_cap);
     for (const auto& item : batch.items) {
       JobOrigin origin{batch.run, batch.batch_id, item.index};
       std::string id_prefix = batch.run + "-" + std::to_string(item.index);

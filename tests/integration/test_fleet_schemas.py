@@ -255,7 +255,7 @@ SPECIFIC = {
               ("fractional capacity", lambda m: m.update(capacity=1.5))],
     "batch": [("unknown field in settings", lambda m: m["settings"].update(surprise=1)),
               ("missing setting", lambda m: m["settings"].pop("timeout_s")),
-              ("negative timeout", lambda m: m["settings"].update(timeout_s=-1)),
+              ("timeout below -1", lambda m: m["settings"].update(timeout_s=-2)),
               ("flag as a string", lambda m: m["settings"].update(allow_private_targets="yes")),
               ("unknown field in an item", lambda m: m["items"][0].update(surprise=1)),
               ("item without url", lambda m: m["items"][0].pop("url")),
