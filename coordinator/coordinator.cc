@@ -9,6 +9,7 @@
 
 #include "common/fleet_protocol.h"
 #include "common/log.h"
+#include "common/zmtp_heartbeat.h"
 #include "coordinator/request_intake.h"
 
 namespace coordinator {
@@ -21,7 +22,12 @@ namespace {
 
 constexpr std::chrono::milliseconds kPollInterval{100};
 constexpr std::chrono::milliseconds kHousekeeping{1000};
+// Runs past their TTL are deleted a slice per housekeeping tick (~10,000
+// keys a second), so a big run holds neither Redis nor heartbeats for long.
+constexpr int kExpirySteps = 5;
+constexpr int64_t kExpiryBudget = 2000;  // keys per DeleteRun step: a few ms of Redis time
 constexpr int kMaxBurst = 2000;  // messages read before their dones are stored
+constexpr size_t kBatchesPerLease = 64;
 constexpr int64_t kMaxFrameBytes = 16 << 20;  // beyond this zmq drops the peer before we read it
 
 int64_t UnixMs() {
@@ -93,6 +99,13 @@ struct Coordinator::Impl {
       socket.set(zmq::sockopt::linger, 0);
       socket.set(zmq::sockopt::maxmsgsize, kMaxFrameBytes);
       socket.set(zmq::sockopt::router_mandatory, 0);
+      // A worker that reconnects (new socket, same id) takes its id over at
+      // once, and ZeroMQ's own heartbeats close a connection that went dead
+      // (a cut cable, a partition): otherwise its id stays bound to that
+      // connection, batches sent there are lost until their lease ends, and
+      // messages the worker's kernel still held arrive when the link heals.
+      socket.set(zmq::sockopt::router_handover, 1);
+      common::SetZmtpHeartbeats(socket);
       socket.bind(options.bind);
     } catch (const zmq::error_t& e) {
       return Status::Unavailable("cannot bind " + options.bind + ": " + e.what());
@@ -211,23 +224,24 @@ struct Coordinator::Impl {
     common::LogWarn("dropped a batch message sent to the coordinator");
   }
 
+  // Fills the worker's credit with batches, up to kBatchesPerLease per
+  // Redis round trip: a worker that announces room for many batches (a big
+  // --tabs, or stub workers in bench/) gets them without a trip each.
   void Dispatch(const std::string& worker_id, Worker& w) {
     while (w.credit > 0) {
-      std::string batch_id = instance + "-" + std::to_string(++batches_sent);
-      size_t want = std::min<size_t>(options.batch_size, static_cast<size_t>(w.credit));
-      auto lease = store->LeaseBatch(batch_id, worker_id, want, UnixMs() + options.lease.count());
-      if (!lease.ok()) {
-        common::LogWarn("cannot lease a batch: " + lease.status().ToString());
-        return;
+      size_t credit = static_cast<size_t>(w.credit);
+      size_t count = std::min(kBatchesPerLease, (credit + options.batch_size - 1) / options.batch_size);
+      std::vector<std::string> ids;
+      for (size_t i = 0; i < count; ++i) ids.push_back(instance + "-" + std::to_string(++batches_sent));
+      auto leases = store->LeaseBatches(ids, worker_id, options.batch_size, credit, UnixMs() + options.lease.count());
+      if (!leases.ok()) return common::LogWarn("cannot lease a batch: " + leases.status().ToString());
+      for (const auto& lease : leases.value()) {
+        fleet::Batch batch{lease.run, lease.batch_id, options.lease.count(), lease.settings, {}};
+        for (const auto& item : lease.items) batch.items.push_back({item.index, item.url, item.attempts + 1});
+        w.credit -= static_cast<int>(batch.items.size());
+        Send(w.identity, batch);
       }
-      if (!lease.value()) return;  // nothing queued
-      fleet::Batch batch{lease.value()->run, batch_id, options.lease.count(), lease.value()->settings, {}};
-      for (const auto& item : lease.value()->items) {
-        batch.items.push_back({item.index, item.url, item.attempts + 1});
-      }
-      if (batch.items.empty()) continue;  // every URL it took already had a result
-      w.credit -= static_cast<int>(batch.items.size());
-      Send(w.identity, batch);
+      if (leases->size() < ids.size()) return;  // nothing more queued
     }
   }
 
@@ -256,6 +270,25 @@ struct Coordinator::Impl {
     intake->Reply(run);
   }
 
+  // A step interrupted by a coordinator's restart is simply taken again:
+  // DeleteRun resumes, and two coordinators stepping the same run is fine.
+  void DeleteExpiredRuns() {
+    auto due = store->ExpiredRuns(UnixMs(), kExpirySteps);
+    if (!due.ok()) return common::LogWarn("cannot list expired runs: " + due.status().ToString());
+    int steps = 0;
+    for (const auto& run : due.value()) {
+      while (steps < kExpirySteps) {
+        ++steps;
+        auto gone = store->DeleteRun(run, kExpiryBudget);
+        if (!gone.ok()) return common::LogWarn("cannot delete expired run " + run + ": " + gone.status().ToString());
+        if (gone.value()) {
+          common::LogInfo("run " + run + " deleted: its TTL passed");
+          break;
+        }
+      }
+    }
+  }
+
   void Housekeeping() {
     auto now = Clock::now();
     auto silent_for = fleet::kHeartbeatInterval * fleet::kHeartbeatLiveness;
@@ -272,6 +305,7 @@ struct Coordinator::Impl {
       for (const auto& [run, batch] : expired.value()) Release(run, batch, "lease expired");
     }
     if (Status s = intake->Poll(); !s.ok()) common::LogWarn("on-demand requests: " + s.ToString());
+    DeleteExpiredRuns();
     // New work (a submitted run, a request) goes to workers with credit left.
     for (auto& [id, w] : workers) Dispatch(id, w);
   }

@@ -242,6 +242,7 @@ int RunCrawlCommand(CrawlOptions options) {
     RunInfo run;
     run.name = run_name;
     run.settings = options.settings;
+    run.ttl_s = options.ttl_s;
     auto report = SubmitRun(store, run, *in);
     if (!report.ok()) {
       std::cerr << "trackscan: " << report.status().message() << "\n";

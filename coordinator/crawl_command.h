@@ -8,6 +8,7 @@
 // are restarted. Call from main only.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,7 @@ struct CrawlOptions {
   std::string out;                 // export path; default RUN.jsonl / RUN.csv
   std::string format = "jsonl";    // jsonl | csv
   fleet::VisitSettings settings;   // stored with the run
+  int64_t ttl_s = 0;               // a new run is deleted this long after it is done; 0: kept
   std::vector<std::string> worker_args;  // passed on to each `trackscan worker` (--chrome, --chrome-flag=...)
 };
 

@@ -29,6 +29,16 @@ double NumberField(const std::string& value) {
   return end != value.c_str() && *end == '\0' && v > 0 && v < 3600 ? v : 0;
 }
 
+// Whole seconds as digits, at most 12 (the schema's pattern); anything else
+// means "not given", as the other optional fields do.
+int64_t SecondsField(const std::string& value) {
+  if (value.empty() || value.size() > 12) return 0;
+  for (char c : value) {
+    if (c < '0' || c > '9') return 0;
+  }
+  return std::strtoll(value.c_str(), nullptr, 10);
+}
+
 }  // namespace
 
 Status RequestIntake::Open() {
@@ -76,6 +86,7 @@ void RequestIntake::Accept(const std::string& entry_id,
     else if (k == "timeout_s") run.settings.timeout_s = NumberField(v);
     else if (k == "min_dwell_s") run.settings.min_dwell_s = NumberField(v);
     else if (k == "quiet_period_s") run.settings.quiet_period_s = NumberField(v);
+    else if (k == "ttl_s") run.ttl_s = SecondsField(v);
   }
   run.settings.allow_private_targets = allow_private_;  // never the requester's choice
   std::string error;

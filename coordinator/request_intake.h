@@ -1,6 +1,6 @@
 // RequestIntake: on-demand scans from a Redis Stream. Another system XADDs
 // an entry with fields request_id, urls (one a line), and optionally
-// reply_stream, timeout_s, min_dwell_s, quiet_period_s (schemas/fleet/
+// reply_stream, timeout_s, min_dwell_s, quiet_period_s, ttl_s (schemas/fleet/
 // scan_request.schema.json); it becomes run "ondemand-<request_id>" with
 // priority 1, ahead of nightly runs. When that run is done, a scan_done entry
 // goes to reply_stream (schemas/fleet/scan_reply.schema.json). Entries are

@@ -1,4 +1,5 @@
 #include "coordinator/run_store.h"
+#include "coordinator/run_store_lua.h"
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -22,11 +23,16 @@ using common::Status;
 
 constexpr size_t kAppendChunk = 1000;  // items per script call: ~1 ms of Redis time each
 constexpr size_t kDoneChunk = 2000;    // done items per script call: well under 1 ms each
+// Twelve digits, as an on-demand request may give: ~31,700 years. Keeps the
+// expiry score (ms) well inside the integers a double holds exactly.
+constexpr int64_t kMaxTtlS = 999'999'999'999;
+
+}  // namespace
 
 // Every script gets the key prefix as ARGV[1] and builds its keys from it,
-// because LeaseBatch picks its run inside the script (one Redis, no cluster).
+// because LeaseBatches picks its run inside the script (one Redis, no cluster).
 // A reply string starting with '!' is a refusal, mapped to InvalidArgument.
-constexpr const char* kPrelude = R"lua(
+const char* const kRunStorePrelude = R"lua(
 local P = ARGV[1]
 local function K(run, suffix) return P .. 'run:' .. run .. suffix end
 local function forget(run, bid)
@@ -34,6 +40,15 @@ local function forget(run, bid)
   redis.call('DEL', K(run, ':pending:' .. bid))
   redis.call('ZREM', P .. 'leases', run .. '\031' .. bid)
   redis.call('HDEL', P .. 'batch_run', bid)
+end
+-- A run with a ttl_s is deleted that long after it is done (RunStore::ExpiredRuns,
+-- the coordinator's housekeeping). Redis's clock, so every coordinator agrees.
+local function schedule_expiry(run)
+  local ttl = tonumber(redis.call('HGET', K(run, ''), 'ttl_s') or '0') or 0
+  if ttl <= 0 then return end
+  local now = redis.call('TIME')
+  local now_ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+  redis.call('ZADD', P .. 'expiry', now_ms + ttl * 1000, run)
 end
 -- Marks the run done when it is sealed and nothing is queued or in flight.
 -- True when this call (token) marked it, also when re-sent after a lost reply.
@@ -48,11 +63,16 @@ local function finish(run, finished_at, token)
   if redis.call('LLEN', todo) > 0 then return false end
   redis.call('HSET', key, 'state', 'done', 'finished_at', finished_at, 'finish_token', token)
   redis.call('ZREM', P .. 'queue', run)
+  schedule_expiry(run)
   return true
 end
 )lua";
 
-// ARGV: P, run, priority, created_ms, created_at, settings, request_id, reply_stream, token, queue score
+namespace {
+
+const char* const kPrelude = kRunStorePrelude;
+
+// ARGV: P, run, priority, created_ms, created_at, settings, request_id, reply_stream, token, queue score, ttl_s
 const RedisScript& CreateScript() {
   static const RedisScript s(std::string(kPrelude) + R"lua(
 local key = K(ARGV[2], '')
@@ -62,7 +82,7 @@ if redis.call('EXISTS', key) == 1 then
 end
 redis.call('HSET', key, 'name', ARGV[2], 'state', 'submitting', 'priority', ARGV[3], 'total', 0, 'done', 0,
   'failed', 0, 'created_at', ARGV[5], 'finished_at', '', 'settings', ARGV[6], 'request_id', ARGV[7],
-  'reply_stream', ARGV[8], 'create_token', ARGV[9], 'queue_score', ARGV[10])
+  'reply_stream', ARGV[8], 'create_token', ARGV[9], 'queue_score', ARGV[10], 'ttl_s', ARGV[11])
 redis.call('ZADD', P .. 'runs', ARGV[4], ARGV[2])
 return 1
 )lua");
@@ -110,48 +130,64 @@ return 1
   return s;
 }
 
-// ARGV: P, batch id, worker, max items, lease end ms.
-// Reply: false, or {run, settings, index1, url1, attempts1, error1, ...}.
+// ARGV: P, worker, max items per batch, max items in all, lease end ms, then
+// the batch ids to fill, in order. Stops at the first id it cannot fill
+// (nothing queued). An id that is already a batch returns that batch as stored.
+// Reply: {batch id, run, settings, item count, then index, url, attempts,
+// error per item} per batch leased.
 const RedisScript& LeaseScript() {
   static const RedisScript s(std::string(kPrelude) + R"lua(
-local bid, max = ARGV[2], tonumber(ARGV[4])
-local function reply(run, batch)
-  local out = {run, redis.call('HGET', K(run, ''), 'settings') or '{}'}
-  for _, it in ipairs(batch.items) do
+local worker, max, left, until_ms = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
+local out, settings = {}, {}
+local function emit(bid, run, items)
+  settings[run] = settings[run] or redis.call('HGET', K(run, ''), 'settings') or '{}'
+  out[#out + 1] = bid; out[#out + 1] = run; out[#out + 1] = settings[run]; out[#out + 1] = #items
+  for _, it in ipairs(items) do
     out[#out + 1] = it.i; out[#out + 1] = it.u; out[#out + 1] = it.a; out[#out + 1] = it.e or ''
   end
-  return out
+  left = left - #items
 end
-local held = redis.call('HGET', P .. 'batch_run', bid)
-local existing = held and redis.call('HGET', K(held, ':batches'), bid)
-if existing then return reply(held, cjson.decode(existing)) end
-while true do
-  local run = redis.call('ZRANGE', P .. 'queue', 0, 0)[1]
-  if not run then return false end
-  local todo, results, items = K(run, ':todo'), K(run, ':results'), {}
-  while #items < max do
-    local popped = redis.call('LPOP', todo, max - #items)
-    if not popped then break end
-    for _, json in ipairs(popped) do
-      local it = cjson.decode(json)
-      if redis.call('HEXISTS', results, it.i) == 0 then items[#items + 1] = it end  -- else done already
+-- Takes up to `want` queued URLs that have no result yet: run and items, or nil.
+local function take(want)
+  while true do
+    local run = redis.call('ZRANGE', P .. 'queue', 0, 0)[1]
+    if not run then return nil end
+    local todo, results, items = K(run, ':todo'), K(run, ':results'), {}
+    while #items < want do
+      local popped = redis.call('LPOP', todo, want - #items)
+      if not popped then break end
+      for _, json in ipairs(popped) do
+        local it = cjson.decode(json)
+        if redis.call('HEXISTS', results, it.i) == 0 then items[#items + 1] = it end  -- else done already
+      end
     end
+    if redis.call('LLEN', todo) == 0 then redis.call('ZREM', P .. 'queue', run) end
+    if #items > 0 then return run, items end
   end
-  if redis.call('LLEN', todo) == 0 then redis.call('ZREM', P .. 'queue', run) end
-  if #items > 0 then
-    local batch = {w = ARGV[3], ['until'] = tonumber(ARGV[5]), items = items}
-    redis.call('HSET', K(run, ':batches'), bid, cjson.encode(batch))
-    for n = 1, #items, 500 do  -- unpack() has a stack limit
+end
+for n = 6, #ARGV do
+  if left <= 0 then break end
+  local bid = ARGV[n]
+  local held = redis.call('HGET', P .. 'batch_run', bid)
+  local existing = held and redis.call('HGET', K(held, ':batches'), bid)
+  if existing then
+    emit(bid, held, cjson.decode(existing).items)
+  else
+    local run, items = take(math.min(max, left))
+    if not run then break end
+    redis.call('HSET', K(run, ':batches'), bid, cjson.encode({w = worker, ['until'] = tonumber(until_ms), items = items}))
+    for m = 1, #items, 500 do  -- unpack() has a stack limit
       local indexes = {}
-      for m = n, math.min(n + 499, #items) do indexes[#indexes + 1] = items[m].i end
+      for k = m, math.min(m + 499, #items) do indexes[#indexes + 1] = items[k].i end
       redis.call('SADD', K(run, ':pending:' .. bid), unpack(indexes))
     end
     redis.call('HINCRBY', K(run, ''), 'in_flight', #items)
-    redis.call('ZADD', P .. 'leases', ARGV[5], run .. '\031' .. bid)
+    redis.call('ZADD', P .. 'leases', until_ms, run .. '\031' .. bid)
     redis.call('HSET', P .. 'batch_run', bid, run)
-    return reply(run, batch)
+    emit(bid, run, items)
   end
 end
+return out
 )lua");
   return s;
 }
@@ -257,6 +293,7 @@ return finish(ARGV[2], ARGV[3], ARGV[4]) and 1 or 0
   return s;
 }
 
+
 int64_t NowMs() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
@@ -278,15 +315,6 @@ std::string Token() {
   return std::to_string(random());
 }
 
-// Run names become parts of key names: keep them to a safe alphabet so no
-// name can reach another run's keys ("a:todo").
-bool ValidName(const std::string& name) {
-  if (name.empty() || name.size() > 200) return false;
-  for (char c : name) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') return false;
-  }
-  return true;
-}
 
 // A script's reply, with '!'-refusals turned into InvalidArgument.
 Result<RedisReply> Checked(Result<RedisReply> reply) {
@@ -359,6 +387,7 @@ Status FillRun(const std::vector<RedisReply>& fields, RunInfo& run) {
     else if (k == "finished_at") run.finished_at = v;
     else if (k == "request_id") run.request_id = v;
     else if (k == "reply_stream") run.reply_stream = v;
+    else if (k == "ttl_s") run.ttl_s = ToInt(v);
     else if (k == "settings") {
       auto settings = ParseSettings(v);
       if (!settings.ok()) return settings.status();
@@ -370,16 +399,27 @@ Status FillRun(const std::vector<RedisReply>& fields, RunInfo& run) {
 
 }  // namespace
 
+bool ValidRunName(const std::string& name) {
+  if (name.empty() || name.size() > 200) return false;
+  for (char c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') return false;
+  }
+  return true;
+}
+
 Status RunStore::CreateRun(const RunInfo& run) {
-  if (!ValidName(run.name)) return Status::InvalidArgument("run name '" + run.name + "': use 1-200 of A-Z a-z 0-9 . _ -");
+  if (!ValidRunName(run.name)) return Status::InvalidArgument("run name '" + run.name + "': use 1-200 of A-Z a-z 0-9 . _ -");
   if (run.priority < -100 || run.priority > 100) return Status::InvalidArgument("priority must be -100..100");
+  if (run.ttl_s < 0 || run.ttl_s > kMaxTtlS) {
+    return Status::InvalidArgument("ttl_s must be 0.." + std::to_string(kMaxTtlS));
+  }
   int64_t created = NowMs();
   // ts:queue order: higher priority first, then the older run (lowest score first).
   int64_t queue_score = created - int64_t{run.priority} * 10'000'000'000'000;
   auto reply = Checked(redis_.Eval(CreateScript(), {},
                                    {prefix_, run.name, std::to_string(run.priority), std::to_string(created),
                                     run.created_at.empty() ? Rfc3339(created) : run.created_at, SettingsJson(run.settings), run.request_id, run.reply_stream,
-                                    Token(), std::to_string(queue_score)}));
+                                    Token(), std::to_string(queue_score), std::to_string(run.ttl_s)}));
   return reply.ok() ? Status::Ok() : reply.status();
 }
 
@@ -406,24 +446,41 @@ Status RunStore::SealRun(const std::string& run, int64_t total) {
 
 Result<std::optional<Lease>> RunStore::LeaseBatch(const std::string& batch_id, const std::string& worker,
                                                   size_t max_items, int64_t lease_until_ms) {
-  if (batch_id.empty() || batch_id.find('\x1f') != std::string::npos) {
-    return Status::InvalidArgument("batch id must be non-empty, without \\x1f");
+  auto leases = LeaseBatches({batch_id}, worker, max_items, max_items, lease_until_ms);
+  if (!leases.ok()) return leases.status();
+  if (leases->empty()) return std::optional<Lease>();
+  return std::optional<Lease>(std::move(leases->front()));
+}
+
+Result<std::vector<Lease>> RunStore::LeaseBatches(const std::vector<std::string>& batch_ids, const std::string& worker,
+                                                  size_t max_items, size_t max_total, int64_t lease_until_ms) {
+  for (const auto& id : batch_ids) {
+    if (id.empty() || id.find('\x1f') != std::string::npos) {
+      return Status::InvalidArgument("batch id must be non-empty, without \\x1f");
+    }
   }
-  if (max_items == 0) return std::optional<Lease>();
-  auto reply = redis_.Eval(LeaseScript(), {},
-                           {prefix_, batch_id, worker, std::to_string(max_items), std::to_string(lease_until_ms)});
+  std::vector<Lease> leases;
+  if (max_items == 0 || max_total == 0 || batch_ids.empty()) return leases;
+  std::vector<std::string> args{prefix_, worker, std::to_string(max_items), std::to_string(max_total),
+                                std::to_string(lease_until_ms)};
+  args.insert(args.end(), batch_ids.begin(), batch_ids.end());
+  auto reply = redis_.Eval(LeaseScript(), {}, args);
   if (!reply.ok()) return reply.status();
-  if (reply->nil()) return std::optional<Lease>();
   const auto& e = reply->elements;
-  if (e.size() < 2 || (e.size() - 2) % 4 != 0) return Status::Decode("unexpected LeaseBatch reply");
-  Lease lease{e[0].str, batch_id, {}, {}};
-  auto settings = ParseSettings(e[1].str);
-  if (!settings.ok()) return settings.status();
-  lease.settings = *settings;
-  for (size_t i = 2; i < e.size(); i += 4) {
-    lease.items.push_back({e[i].integer, e[i + 1].str, static_cast<int>(e[i + 2].integer), e[i + 3].str});
+  for (size_t i = 0; i < e.size();) {
+    if (i + 4 > e.size()) return Status::Decode("unexpected LeaseBatches reply");
+    size_t n = static_cast<size_t>(e[i + 3].integer);
+    if (i + 4 + 4 * n > e.size()) return Status::Decode("unexpected LeaseBatches reply");
+    auto settings = ParseSettings(e[i + 2].str);
+    if (!settings.ok()) return settings.status();
+    Lease lease{e[i + 1].str, e[i].str, *settings, {}};
+    for (size_t k = i + 4; k < i + 4 + 4 * n; k += 4) {
+      lease.items.push_back({e[k].integer, e[k + 1].str, static_cast<int>(e[k + 2].integer), e[k + 3].str});
+    }
+    leases.push_back(std::move(lease));
+    i += 4 + 4 * n;
   }
-  return std::optional<Lease>(std::move(lease));
+  return leases;
 }
 
 Result<std::vector<std::string>> RunStore::ItemsDone(const std::vector<ItemRef>& done) {

@@ -19,12 +19,13 @@ namespace coordinator {
 
 struct RunInfo {
   std::string name;
-  std::string state;  // submitting | queued | done
+  std::string state;  // submitting | queued | done | deleting
   int priority = 0;   // 0 nightly; higher goes first (on-demand requests: 1)
   int64_t total = 0, queued = 0, in_flight = 0, done = 0, failed = 0;
   std::string created_at, finished_at;  // RFC 3339; finished_at empty until done
   fleet::VisitSettings settings;
   std::string request_id, reply_stream;  // on-demand runs: where the completion message goes
+  int64_t ttl_s = 0;  // deleted this long after it is done (by the coordinator); 0: kept until deleted by hand
 };
 
 struct WorkItem {
@@ -59,6 +60,13 @@ class RunStore {
   // same lease again.
   common::Result<std::optional<Lease>> LeaseBatch(const std::string& batch_id, const std::string& worker,
                                                   size_t max_items, int64_t lease_until_ms);
+  // LeaseBatch for several batch ids in one round trip: fills them in order,
+  // each with up to `max_items`, until `max_total` URLs are leased or nothing
+  // is queued; returns the batches filled (fewer than the ids when the queue
+  // ran dry).
+  common::Result<std::vector<Lease>> LeaseBatches(const std::vector<std::string>& batch_ids,
+                                                  const std::string& worker, size_t max_items, size_t max_total,
+                                                  int64_t lease_until_ms);
   // Records that each item has its final result (a repeat changes nothing);
   // a batch is forgotten when its last item is done. Then checks each run
   // named for completion, as MaybeFinishRun does, and returns the runs this
@@ -83,6 +91,17 @@ class RunStore {
   // Marks the run done when it is sealed and nothing is queued or in flight.
   // True only for the call that marked it (so one completion message is sent).
   common::Result<bool> MaybeFinishRun(const std::string& run);
+
+  // One step of deleting every key of `run`: at most `budget` keys per call
+  // (plus the few index keys it empties), so deleting a 1M-URL run never
+  // holds Redis for long; each call makes progress. True when the run is
+  // completely gone (also for a run that does not exist, so a call re-sent
+  // after a lost reply succeeds); false: call again. The first step makes the
+  // run `deleting`: it is never leased again and cannot finish. Resumable
+  // after a crash at any point; calls from two processes at once are fine.
+  common::Result<bool> DeleteRun(const std::string& run, int64_t budget = 1000);
+  // Runs whose ttl_s has passed since they were done (Unix ms), longest-due first.
+  common::Result<std::vector<std::string>> ExpiredRuns(int64_t now_ms, size_t limit = 100);
 
  private:
   common::RedisClient& redis_;

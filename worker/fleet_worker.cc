@@ -11,6 +11,7 @@
 #include "common/curve_keys.h"
 #include "common/fleet_protocol.h"
 #include "common/log.h"
+#include "common/zmtp_heartbeat.h"
 #include "worker/normalize/private_address.h"
 #include "worker/normalize/registrable_domain.h"
 #include "worker/normalize/url.h"
@@ -90,6 +91,7 @@ class FleetWorker {
     }
     socket_->set(zmq::sockopt::linger, 1000);  // a last Disconnect still gets out
     socket_->set(zmq::sockopt::maxmsgsize, int64_t{16} << 20);
+    common::SetZmtpHeartbeats(*socket_);
     socket_->connect(options_.connect);
     last_heard_ = Clock::now();
     next_heartbeat_ = Clock::now();

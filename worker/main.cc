@@ -61,6 +61,27 @@ int Fail(const std::string& message, int code) {
   return code;
 }
 
+constexpr const char* kTtlHelp =
+    "Delete the run from Redis SECONDS after it is done (a running coordinator does it; default 0: keep it)";
+constexpr int64_t kMaxTtlS = 999'999'999'999;  // RunStore's limit
+
+// Deletes the run a bounded step at a time (RunStore::DeleteRun), so Redis
+// keeps serving the fleet in between.
+int DeleteRunCommand(coordinator::RunStore& store, const coordinator::RunInfo& run) {
+  constexpr int64_t kKeysPerStep = 1000;
+  std::cout << "deleting " << coordinator::DescribeRun(run) << std::endl;
+  int steps = 0;
+  for (bool gone = false; !gone; ++steps) {
+    auto step = store.DeleteRun(run.name, kKeysPerStep);
+    if (!step.ok()) return Fail("deleting " + run.name + " stopped after " + std::to_string(steps) +
+                                " steps (run the command again to go on): " + step.status().message(), 1);
+    gone = step.value();
+  }
+  std::cout << "run " << run.name << " deleted, " << steps << (steps == 1 ? " step" : " steps") << " of at most "
+            << kKeysPerStep << " keys\n";
+  return 0;
+}
+
 volatile std::sig_atomic_t g_stop = 0;
 void OnStopSignal(int) { g_stop = 1; }
 
@@ -115,6 +136,7 @@ int main(int argc, char** argv) {
   AddVisitFlags(*crawl, crawl_scan, crawl_visit);
   crawl->add_flag("--allow-private-targets", crawl_options.settings.allow_private_targets,
                   "Allow URLs whose host resolves to a loopback, private or link-local address");
+  crawl->add_option("--ttl", crawl_options.ttl_s, kTtlHelp)->check(CLI::Range(int64_t{0}, kMaxTtlS));
 
   // coordinator
   coordinator::CoordinatorOptions coordinator_options;
@@ -179,6 +201,8 @@ int main(int argc, char** argv) {
   submit->add_option("--redis", admin_redis, "Redis URL (default redis://127.0.0.1:6379)");
   submit->add_flag("--allow-private-targets", submit_private,
                    "Allow URLs whose host resolves to a loopback, private or link-local address");
+  int64_t submit_ttl = 0;
+  submit->add_option("--ttl", submit_ttl, kTtlHelp)->check(CLI::Range(int64_t{0}, kMaxTtlS));
   CLI::App* status = app.add_subcommand("status", "Show a run's progress");
   status->add_option("run", admin_run, "Name of the run")->required();
   status->add_option("--redis", admin_redis, "Redis URL (default redis://127.0.0.1:6379)");
@@ -188,6 +212,9 @@ int main(int argc, char** argv) {
   exp->add_option("--format", export_format, "jsonl or csv")->check(CLI::IsMember({"jsonl", "csv"}))
       ->capture_default_str();
   exp->add_option("--out", export_out, "Output file ('-' for stdout)")->capture_default_str();
+  CLI::App* del = app.add_subcommand("delete", "Delete every key of a run from Redis, a bounded step at a time");
+  del->add_option("run", admin_run, "Name of the run")->required();
+  del->add_option("--redis", admin_redis, "Redis URL (default redis://127.0.0.1:6379)");
 
   try {
     app.parse(argc, argv);
@@ -263,7 +290,7 @@ int main(int argc, char** argv) {
     ApplyVisitFlags(worker_options.scan, worker_visit);
     return worker::RunWorkerCommand(std::move(worker_options));
   }
-  // submit, status, export: one Redis connection each
+  // submit, status, export, delete: one Redis connection each
   auto address = RedisOf(admin_redis);
   if (!address.ok()) return Fail(address.status().message(), 2);
   auto redis = common::RedisClient::Connect(address.value());
@@ -281,6 +308,7 @@ int main(int argc, char** argv) {
     coordinator::RunInfo run;
     run.name = admin_run;
     run.settings.allow_private_targets = submit_private;
+    run.ttl_s = submit_ttl;
     auto report = coordinator::SubmitRun(store, run, *in);
     if (!report.ok()) return Fail(report.status().message(), report.status().code() == common::Code::kInvalidArgument ? 2 : 1);
     for (const auto& why : report->rejected) std::cerr << "trackscan: skipped " << why << "\n";
@@ -293,6 +321,7 @@ int main(int argc, char** argv) {
     std::cout << coordinator::DescribeRun(run.value()) << "\n";
     return 0;
   }
+  if (del->parsed()) return DeleteRunCommand(store, run.value());
   std::ofstream file;
   std::ostream* out = &std::cout;
   if (export_out != "-") {

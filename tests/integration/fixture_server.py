@@ -246,7 +246,9 @@ def make_certificate(directory):
 class FixtureServer:
     """Start with start(); read `log` (or entries_since) at any time; stop()."""
 
-    def __init__(self, cert_dir):
+    def __init__(self, cert_dir, host="127.0.0.1"):
+        """`host`: the address to listen on (another one lets browsers in other
+        network namespaces reach the server; the port is picked free)."""
         self._lock = threading.Lock()
         self._log = []
         self._stopping = threading.Event()
@@ -254,7 +256,7 @@ class FixtureServer:
         self._tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         self._tls.load_cert_chain(cert, key)
         self._tls.set_alpn_protocols(["http/1.1"])  # never h2: we parse HTTP/1.1
-        self._listener = socket.create_server(("127.0.0.1", 0), backlog=128)
+        self._listener = socket.create_server((host, 0), backlog=128)
         self.port = self._listener.getsockname()[1]
 
     # -- log

@@ -32,7 +32,7 @@ RECORDS = list(RECORD_EXAMPLES)
 # Stream entries are flat maps of strings; the others are JSON hash values.
 STREAM_ENTRIES = ["scan_request", "scan_reply"]
 # The only fields a sender may leave out.
-OPTIONAL = {"scan_request": ["reply_stream", "timeout_s", "min_dwell_s", "quiet_period_s"]}
+OPTIONAL = {"scan_request": ["reply_stream", "timeout_s", "min_dwell_s", "quiet_period_s", "ttl_s"]}
 RECORD_CASES = [(name, example) for name, examples in RECORD_EXAMPLES.items() for example in examples]
 
 
@@ -318,6 +318,9 @@ RECORD_SPECIFIC = {
                      ("negative dwell", lambda m: m.update(min_dwell_s="-1")),
                      ("quiet period of an hour", lambda m: m.update(quiet_period_s="3600")),
                      ("timeout in exponent notation", lambda m: m.update(timeout_s="3e1")),
+                     ("ttl with a unit", lambda m: m.update(ttl_s="7d")),
+                     ("negative ttl", lambda m: m.update(ttl_s="-1")),
+                     ("ttl of 13 digits", lambda m: m.update(ttl_s="1" * 13)),
                      ("the requester's allow_private_targets",
                       lambda m: m.update(allow_private_targets="true"))],
     "scan_reply_done": [("other type", lambda m: m.update(type="scan_failed")),
