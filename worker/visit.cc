@@ -20,6 +20,10 @@ struct Visit::Target {
   std::string session_id, target_id, type, url;
   RequestTracker tracker;
   std::unordered_map<std::string, std::string> websocket_urls;  // request id -> url
+  // A popup until its load event: it holds the visit open. A cross-site
+  // popup starts a renderer of its own, which under load takes longer than
+  // the quiet period, with no network event to show for it.
+  bool loading = false;
   Target(TrackerContext context) : tracker(std::move(context)) {}
 };
 
@@ -105,7 +109,9 @@ bool Visit::OnTargetAttached(cdp::Session& session, const p::TargetInfo& info) {
   if (type == "popup") {
     result_.popups.push_back(PopupRecord{record_.visit_id, info.url, TargetUrl(info.opener_id),
                                          info.target_id, true});
+    t.loading = true;
   }
+  last_activity_ = loop_.Now();  // a new target is activity: its first requests are yet to come
   session.on_event = [this, &t](const p::Event& event) {
     // The record ends when the page is done: Page.stopLoading then cancels
     // what is still in flight, which must stay "unfinished", not "failed".
@@ -298,6 +304,11 @@ void Visit::Handle(Target& t, const p::WebSocketClosed& e) {
 // ---- page events ----
 
 void Visit::Handle(Target& t, const p::LoadEventFired&) {
+  if (t.type == "popup") {
+    t.loading = false;
+    last_activity_ = loop_.Now();
+    return;
+  }
   if (&t != main_ || !navigating_) return;
   record_.load_event_fired = true;
   if (tick_timer_) loop_.CancelTimer(*tick_timer_);
@@ -342,19 +353,25 @@ void Visit::Handle(Target&, const p::BindingCalled& e) {
 // ---- page done ----
 
 // Done when the page loaded (or its navigation failed), the minimum dwell has
-// passed, and the network has been quiet for the quiet period. Requests that
+// passed, the network has been quiet for the quiet period, and no popup is
+// still loading (until the deadline). Requests that
 // never finish (keepalive, beacons, long polls) make no events, so they cannot
 // hold the visit open; they are flushed as unfinished records.
 void Visit::Tick() {
   tick_timer_.reset();
   if (finishing_) return;
   auto now = loop_.Now();
-  if (now - started_ >= options_.timeout) {
-    return Finish("timeout", "visit deadline of " + std::to_string(options_.timeout.count() / 1000) + " s");
-  }
   bool dwelled = navigating_ && now - navigated_ >= options_.min_dwell;
   bool quiet = now - last_activity_ >= options_.quiet_period;
-  if (record_.load_event_fired && dwelled && quiet) {
+  bool page_done = record_.load_event_fired && dwelled && quiet;
+  bool popup_loading = std::any_of(targets_.begin(), targets_.end(), [](const auto& entry) {
+    return entry.second->loading && entry.second->session != nullptr;
+  });
+  // The deadline ends a visit held open only by a popup as done, not timed out.
+  if (now - started_ >= options_.timeout && !page_done) {
+    return Finish("timeout", "visit deadline of " + std::to_string(options_.timeout.count() / 1000) + " s");
+  }
+  if (page_done && (!popup_loading || now - started_ >= options_.timeout)) {
     if (record_.status && *record_.status >= 400) return Finish("error", "HTTP " + std::to_string(*record_.status));
     return Finish("ok", std::nullopt);
   }

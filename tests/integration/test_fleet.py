@@ -79,7 +79,7 @@ def check_run(records, wanted_urls, server_log, validators, exact=True):
 
 
 def test_crawl_gives_one_result_per_url_and_an_export(trackscan_bin, session_tmp, fixture_web, validators):
-    wanted = urls(24)
+    wanted = urls(100)
     work = tempfile.mkdtemp(prefix="crawl-", dir=session_tmp)
     url_file = os.path.join(work, "urls.txt")
     with open(url_file, "w") as f:
@@ -89,7 +89,7 @@ def test_crawl_gives_one_result_per_url_and_an_export(trackscan_bin, session_tmp
     # The exact comparison with the server log needs every late worker fetch
     # inside its visit: a request made after a visit's quiet period is not
     # recorded (docs/status.md), so this run dwells longer than the others.
-    cmd = [trackscan_bin, "crawl", url_file, "--run", "t1", "--workers", "2", "--tabs", "1",
+    cmd = [trackscan_bin, "crawl", url_file, "--run", "t1", "--workers", "2", "--tabs", "2",
            "--batch-size", "3", "--state-dir", os.path.join(work, "state"), "--out", out,
            "--allow-private-targets", "--min-dwell", "2", "--quiet-period", "2", "--timeout", "20",
            *chrome_flags(fixture_web.port)]
@@ -97,8 +97,8 @@ def test_crawl_gives_one_result_per_url_and_an_export(trackscan_bin, session_tmp
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
     after = fixture_web.log_length()
     assert proc.returncode == 0, proc.stderr[-4000:]
-    assert "skipped line 26" in proc.stderr, proc.stderr[-2000:]  # "not a url", reported
-    assert "t1: done, 24 URLs: 24 done, 0 failed" in proc.stdout, proc.stdout
+    assert "skipped line 102" in proc.stderr, proc.stderr[-2000:]  # "not a url", reported
+    assert "t1: done, 100 URLs: 100 done, 0 failed" in proc.stdout, proc.stdout
     with open(out) as f:
         records = parse_jsonl(f.read())
     check_run(records, wanted, fixture_web.entries_since(before, after), validators)
@@ -113,7 +113,7 @@ def test_crawl_gives_one_result_per_url_and_an_export(trackscan_bin, session_tmp
     assert again.returncode == 0, again.stderr[-3000:]
     with open(csv_out) as f:
         rows = list(csv.DictReader(f))
-    assert sorted(int(r["index"]) for r in rows) == list(range(24))
+    assert sorted(int(r["index"]) for r in rows) == list(range(100))
     assert {r["url"] for r in rows} == set(wanted) and all(r["outcome"] == "ok" for r in rows), rows[:3]
 
 
