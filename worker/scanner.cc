@@ -2,12 +2,17 @@
 
 #include <algorithm>
 
+#include "common/log.h"
+
 namespace worker {
 
 using common::Status;
 
 namespace {
-constexpr int kMaxRelaunches = 20;
+// Chromium lost this many times with no visit finished in between means it
+// cannot run here; planned replacements (--restart-every, --memory-cap) do
+// not count.
+constexpr int kMaxLossesInARow = 20;
 }
 
 Scanner::Scanner(cdp::LwsLoop& loop, ScanOptions options, ResultFn on_result)
@@ -45,8 +50,9 @@ void Scanner::Stop(const std::string& why) {
 }
 
 void Scanner::LaunchBrowser() {
-  if (++launches_ > kMaxRelaunches) {
-    fatal_ = Status::Unavailable("Chromium crashed " + std::to_string(kMaxRelaunches) + " times; giving up");
+  if (losses_in_a_row_ >= kMaxLossesInARow) {
+    fatal_ = Status::Unavailable("Chromium was lost " + std::to_string(kMaxLossesInARow) +
+                                 " times in a row; giving up");
     return;
   }
   launching_ = true;
@@ -63,6 +69,7 @@ void Scanner::LaunchBrowser() {
         Pump();
       },
       [this](Status) {
+        ++losses_in_a_row_;
         // Relaunch after the lost browser has finished reporting its visits.
         loop_.Post([this] {
           auto dead = std::move(browser_);
@@ -83,9 +90,13 @@ void Scanner::LaunchBrowser() {
 // after restart_every visits or once it is over the memory cap.
 bool Scanner::ShouldRetire() {
   if (options_.restart_every > 0 && visits_this_browser_ >= options_.restart_every) return true;
-  if (!over_memory_ && options_.memory_cap_mb > 0 && browser_ && visits_this_browser_ > 0 &&
-      browser_->memory_bytes() > options_.memory_cap_mb << 20) {
-    over_memory_ = true;  // sticky until the new browser
+  if (!over_memory_ && options_.memory_cap_mb > 0 && browser_ && visits_this_browser_ > 0) {
+    uint64_t mb = static_cast<uint64_t>(browser_->memory_bytes()) >> 20;
+    if (mb > options_.memory_cap_mb) {
+      over_memory_ = true;  // sticky until the new browser
+      common::LogInfo("Chromium uses " + std::to_string(mb) + " MB, over --memory-cap " +
+                      std::to_string(options_.memory_cap_mb) + " MB: replacing it");
+    }
   }
   return over_memory_;
 }
@@ -119,6 +130,7 @@ void Scanner::Pump() {
 
 void Scanner::OnResult(ScanJob job, VisitResult result) {
   --active_;
+  if (!result.browser_lost) losses_in_a_row_ = 0;
   bool retry = result.browser_lost && job.attempt < options_.max_attempts;
   if (retry) {
     ScanJob again = job;

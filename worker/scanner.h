@@ -78,7 +78,7 @@ class Scanner {
   bool launching_ = false;
   std::deque<ScanJob> queue_;
   size_t active_ = 0;
-  int launches_ = 0, visits_this_browser_ = 0;
+  int losses_in_a_row_ = 0, visits_this_browser_ = 0;
   bool over_memory_ = false;
   common::Status fatal_;
 };

@@ -307,6 +307,38 @@ def test_a_worker_killed_mid_batch_loses_and_duplicates_nothing(trackscan_bin, s
     assert not problems, problems[:10]
 
 
+def test_a_worker_replaces_chromium_over_its_memory_cap_as_often_as_needed(trackscan_bin, session_tmp, fixture_web,
+                                                                         redis_server):
+    # --memory-cap 1 (MB): every Chromium is over it after its first visit,
+    # so each visit gets a new one. More replacements than the worker
+    # tolerates crashes in a row (20): planned replacements must not count.
+    wanted = [f"http://site-{'abc'[i % 3]}.test/?cap={i}" for i in range(23)]
+    work = tempfile.mkdtemp(prefix="cap-", dir=session_tmp)
+    env = dict(os.environ, TMPDIR=session_tmp)
+    endpoint = f"ipc://{work}/coordinator.sock"
+    submit = subprocess.run([trackscan_bin, "submit", "-", "--run", "cap1", "--redis", redis_server,
+                             "--allow-private-targets"], input="\n".join(wanted), env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert submit.returncode == 0, submit.stderr
+    worker_log = os.path.join(work, "worker.log")
+    with open(worker_log, "w") as log:
+        procs = [subprocess.Popen([trackscan_bin, "coordinator", "--bind", endpoint, "--redis", redis_server],
+                                  env=env, stderr=subprocess.DEVNULL),
+                 subprocess.Popen([trackscan_bin, "worker", "--connect", endpoint, "--redis", redis_server,
+                                   "--tabs", "1", "--id", "capped", "--memory-cap", "1", "--min-dwell", "0",
+                                   "--quiet-period", "0.2", *chrome_flags(fixture_web.port)],
+                                  env=env, stderr=log, start_new_session=True)]
+    try:
+        status = wait_for_run(trackscan_bin, redis_server, "cap1", timeout=400)
+        assert procs[1].poll() is None, open(worker_log).read()[-3000:]  # still serving
+    finally:
+        stop_all(procs)
+    text = open(worker_log).read()
+    assert "cap1: done, 23 URLs: 23 done, 0 failed" in status, (status, text[-3000:])
+    assert text.count("over --memory-cap 1 MB: replacing it") >= 21, text[-3000:]
+    assert "giving up" not in text, text[-3000:]
+
+
 def redis_cli(redis_url, *args):
     sock = redis_url[len("unix://"):]
     return subprocess.run(["redis-cli", "-s", sock, "--no-raw", *args], capture_output=True, text=True,
