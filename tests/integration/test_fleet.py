@@ -372,9 +372,17 @@ def test_on_demand_request_on_the_stream_gets_its_reply(trackscan_bin, session_t
                                "--tabs", "2", "--id", "w1", *FLEET_FLAGS, *chrome_flags(fixture_web.port)],
                               env=env, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
-        # A malformed request first: rejected with a reason, and nothing stops.
+        # Malformed requests first: rejected with a reason (or, without a
+        # reply stream, logged), and nothing stops: a bad id, garbage bytes,
+        # and more URLs than a request may carry (an oversized entry).
         redis_cli(redis_server, "XADD", "ts:requests", "*", "request_id", "bad id!", "urls",
                   "http://site-a.test/", "reply_stream", "replies")
+        sock = redis_server[len("unix://"):]
+        for tail, stdin in ((["request_id", "junk", "urls"], bytes(range(256)) * 4),
+                            (["request_id", "big", "reply_stream", "replies", "urls"],
+                             "\n".join(f"http://site-a.test/?{i}" for i in range(10001)).encode())):
+            subprocess.run(["redis-cli", "-s", sock, "-x", "XADD", "ts:requests", "*", *tail], input=stdin,
+                           capture_output=True, timeout=30, check=True)
         request = ["request_id", "r1", "urls", "http://site-a.test/\nhttp://site-b.test/", "reply_stream",
                    "replies", "min_dwell_s", "1"]
         assert not fleet_schema_problems("scan_request", [dict(zip(request[::2], request[1::2]))])
@@ -388,6 +396,7 @@ def test_on_demand_request_on_the_stream_gets_its_reply(trackscan_bin, session_t
         rejected = [r for r in replies if r.get("type") == "scan_rejected"]
         done = [r for r in replies if r.get("type") == "scan_done"]
         assert rejected and "request_id" in rejected[0]["error"], replies
+        assert any(r.get("request_id") == "big" and "more than 10000 URLs" in r["error"] for r in rejected), replies
         assert len(done) == 1, replies
         assert not fleet_schema_problems("scan_reply", replies), replies
         assert (done[0]["request_id"], done[0]["run"], done[0]["total"], done[0]["done"]) == \
