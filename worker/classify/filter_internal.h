@@ -1,0 +1,59 @@
+// Internals of FilterSet (filter_list.cc, filter_parse.cc, filter_pattern.cc):
+// the parsed filter and the pattern part of a network filter (between "@@"
+// and "$"): literal text, '*' wildcards, '^' separators, '|' and '||' anchors.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "worker/classify/filter_list.h"
+
+namespace worker::classify {
+
+struct Pattern {
+  std::vector<std::string> segments;  // the pattern split on '*'; may hold '^'
+  bool anchor_start = false;          // '|' at the start: the URL's start
+  bool anchor_host = false;           // '||': the start of a host label
+  bool anchor_end = false;            // '|' at the end: the URL's end
+};
+
+// `raw` is taken as written (the caller lower-cases it unless match-case).
+Pattern ParsePattern(std::string_view raw);
+
+// True when `p` matches `url`; [host_begin, host_end) is the URL's host.
+bool MatchPattern(const Pattern& p, std::string_view url, size_t host_begin, size_t host_end);
+
+// Runs of token characters that any URL matching `p` certainly holds as
+// whole tokens: bounded by a literal non-token character, '^' or an anchor,
+// never by '*' or an unanchored pattern end.
+std::vector<std::string> PatternTokens(const Pattern& p);
+
+
+constexpr uint16_t kAllTypes = 0x0fff;
+constexpr uint16_t kDefaultTypes = kAllTypes & ~static_cast<uint16_t>(ResourceType::kDocument);
+enum class Party : uint8_t { kAny, kThird, kFirst };
+
+struct FilterSet::Filter {
+  uint32_t list = 0;
+  std::string text;   // as written
+  Pattern pattern;    // lower-cased unless match_case
+  std::string regex;  // set for /regex/ filters (pattern unused)
+  std::vector<std::string> domains, not_domains;  // lower-case
+  uint16_t types = kDefaultTypes;
+  Party party = Party::kAny;
+  bool exception = false, important = false, match_case = false;
+};
+
+std::string LowerCopy(std::string_view s);
+std::string_view Trim(std::string_view s);  // spaces, tabs, CR
+// "##", "#@#", "#?#", "#$#", "#@$?#", "#%#"... (element hiding, scriptlets)
+// and "$$" / "$@$" (HTML filtering).
+bool IsCosmetic(std::string_view line);
+// Parses one trimmed network filter line into `f`. False when the filter is
+// dropped: `invalid` set for malformed lines, else unsupported (unknown or
+// non-blocking option). `badfilter` is set for "$badfilter" filters.
+bool ParseNetworkFilter(std::string_view line, FilterSet::Filter& f, bool& invalid, bool& badfilter);
+
+}  // namespace worker::classify

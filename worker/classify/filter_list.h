@@ -1,0 +1,125 @@
+// Adblock Plus / uBlock Origin NETWORK filter matcher (EasyList, EasyPrivacy).
+// Cosmetic filters, scriptlets and comments are skipped and counted; a filter
+// with an option it does not know is ignored whole (as uBlock Origin does).
+// Syntax and semantics: worker/classify/filter_list.cc's top comment.
+// A built FilterSet is immutable under Match(): const calls are thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+namespace worker::classify {
+
+// Request types of the filter syntax, as bits of a mask.
+enum class ResourceType : uint16_t {
+  kOther = 1 << 0,
+  kScript = 1 << 1,
+  kImage = 1 << 2,
+  kStylesheet = 1 << 3,
+  kXmlHttpRequest = 1 << 4,
+  kSubdocument = 1 << 5,
+  kPing = 1 << 6,
+  kMedia = 1 << 7,
+  kFont = 1 << 8,
+  kWebSocket = 1 << 9,
+  kDocument = 1 << 10,
+  kObject = 1 << 11,
+};
+
+// CDP's Network.ResourceType name ("Script", "XHR", "Fetch", ...) to a filter
+// type, as uBlock Origin maps Chromium's: Fetch -> xmlhttprequest, a Document
+// loaded in a subframe -> subdocument, unknown names -> other.
+ResourceType ResourceTypeFromCdp(std::string_view cdp_type, bool in_subframe = false);
+
+struct FilterContext {
+  std::string_view url;        // the request's full URL
+  std::string_view page_host;  // host of the top-level page (for domain=)
+  ResourceType type = ResourceType::kOther;
+  bool third_party = false;  // request and page are different sites
+};
+
+struct FilterMatch {
+  std::string list;    // list name given to Add()
+  std::string filter;  // the rule text as written
+  bool important = false;
+};
+
+// The full verdict: the blocking filter found (important ones first) and the
+// exception that cancelled it, if any.
+struct FilterVerdict {
+  bool blocked = false;
+  std::optional<FilterMatch> block;      // set when some blocking filter matched
+  std::optional<FilterMatch> exception;  // set when an exception cancelled `block`
+};
+
+struct FilterListStats {
+  size_t filters = 0;      // network filters kept (blocking + exceptions)
+  size_t exceptions = 0;   // of which @@ exceptions
+  size_t cosmetic = 0;     // ##, #@#, #?#, #$#, scriptlets, $$ html filters
+  size_t comments = 0;     // ! and [Adblock ...] lines
+  size_t unsupported = 0;  // unknown option, non-blocking (redirect=, csp=...), popup...
+  size_t invalid = 0;      // malformed: bad regex, empty domain=, ...
+};
+
+class FilterSet {
+ public:
+  FilterSet();
+  ~FilterSet();
+  FilterSet(FilterSet&&) noexcept;
+  FilterSet& operator=(FilterSet&&) noexcept;
+
+  static FilterSet Parse(std::string_view list_name, std::string_view text);
+  // Adds a list (one filter a line) and rebuilds the index.
+  FilterListStats Add(std::string_view list_name, std::string_view text);
+
+  // The blocking filter that applies, or nullopt when none does or an
+  // exception cancelled it.
+  std::optional<FilterMatch> Match(const FilterContext& ctx) const;
+  FilterVerdict Evaluate(const FilterContext& ctx) const;
+
+  size_t size() const;
+
+  struct Filter;  // internal (filter_list.cc)
+  struct Index;   // internal
+
+ private:
+  void Rebuild();
+  struct Subject;  // a request prepared for matching
+  const Filter* FindFilter(const Index& index, const FilterContext& ctx, const Subject& subject,
+                           bool want_important) const;
+  FilterMatch ToMatch(const Filter& f) const;
+
+  std::vector<std::string> lists_;
+  std::vector<Filter> filters_;
+  std::unordered_set<std::string> bad_filters_;  // texts cancelled by $badfilter
+  std::unique_ptr<Index> block_, allow_;
+};
+
+// Pattern matching helpers, exposed for tests.
+namespace filter_detail {
+// '^': any character but a letter, digit, '_', '-', '.', '%' (or the URL end).
+inline bool IsSeparator(char c) {
+  const bool word = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+                    c == '-' || c == '.' || c == '%';
+  return !word;
+}
+// Token characters: [a-z0-9%] on a lower-cased URL.
+inline bool IsTokenChar(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '%'; }
+// FNV-1a; never 0 (the untokenized bucket).
+inline uint32_t TokenHash(std::string_view token) {
+  uint32_t h = 2166136261u;
+  for (char c : token) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+  return h == 0 ? 1 : h;
+}
+// The URL's hostname span [begin, end) (after "scheme://" and any userinfo).
+void HostSpan(std::string_view url, size_t& begin, size_t& end);
+}  // namespace filter_detail
+
+}  // namespace worker::classify

@@ -1,0 +1,129 @@
+#include "worker/classify/filter_internal.h"
+
+namespace worker::classify {
+namespace {
+
+using filter_detail::IsSeparator;
+using filter_detail::IsTokenChar;
+constexpr size_t kNoMatch = std::string_view::npos;
+
+// Matches `seg` (no '*') at url[pos...]; the end of the match or kNoMatch.
+// '^' at the URL's end matches nothing, zero-width.
+size_t MatchSegmentAt(std::string_view seg, std::string_view url, size_t pos) {
+  for (char c : seg) {
+    if (c == '^') {
+      if (pos == url.size()) continue;
+      if (!IsSeparator(url[pos])) return kNoMatch;
+    } else if (pos == url.size() || url[pos] != c) {
+      return kNoMatch;
+    }
+    ++pos;
+  }
+  return pos;
+}
+
+// Leftmost start >= from where `seg` matches; sets `end`.
+size_t FindSegment(std::string_view seg, std::string_view url, size_t from, size_t& end) {
+  size_t lit = seg.find('^');
+  std::string_view head = seg.substr(0, lit);  // literal prefix, for find()
+  for (size_t p = from; p <= url.size();) {
+    if (!head.empty()) {
+      p = url.find(head, p);
+      if (p == kNoMatch) return kNoMatch;
+    }
+    end = MatchSegmentAt(seg, url, p);
+    if (end != kNoMatch) return p;
+    ++p;
+  }
+  return kNoMatch;
+}
+
+// Segments [i, n) from `pos`; the first one at exactly `pos` when `anchored`.
+bool MatchFrom(const Pattern& p, std::string_view url, size_t pos, bool anchored) {
+  const size_t n = p.segments.size();
+  for (size_t i = 0; i < n; ++i) {
+    std::string_view seg = p.segments[i];
+    const bool last = i + 1 == n;
+    if (i == 0 && anchored) {
+      size_t end = MatchSegmentAt(seg, url, pos);
+      if (end == kNoMatch || (last && p.anchor_end && end != url.size())) return false;
+      pos = end;
+      continue;
+    }
+    size_t end = 0;
+    size_t start = FindSegment(seg, url, pos, end);
+    if (last && p.anchor_end) {  // must end at the URL's end: try later starts
+      while (start != kNoMatch && end != url.size()) start = FindSegment(seg, url, start + 1, end);
+    }
+    if (start == kNoMatch) return false;
+    pos = end;
+  }
+  return true;
+}
+
+}  // namespace
+
+Pattern ParsePattern(std::string_view raw) {
+  Pattern p;
+  if (raw.starts_with("||")) {
+    p.anchor_host = true;
+    raw.remove_prefix(2);
+  } else if (raw.starts_with('|')) {
+    p.anchor_start = true;
+    raw.remove_prefix(1);
+  }
+  if (raw.ends_with('|')) {
+    p.anchor_end = true;
+    raw.remove_suffix(1);
+  }
+  // A leading or trailing '*' lifts the anchor on that side.
+  if (raw.starts_with('*')) p.anchor_start = p.anchor_host = false;
+  if (raw.ends_with('*')) p.anchor_end = false;
+  std::string cur;
+  for (char c : raw) {
+    if (c == '*') {
+      if (!cur.empty()) p.segments.push_back(std::move(cur));
+      cur.clear();
+    } else {
+      cur.push_back(c);
+    }
+  }
+  if (!cur.empty()) p.segments.push_back(std::move(cur));
+  return p;
+}
+
+bool MatchPattern(const Pattern& p, std::string_view url, size_t host_begin, size_t host_end) {
+  if (p.segments.empty()) return true;  // "", "*", "|", "||": everything
+  if (p.anchor_host) {
+    for (size_t pos = host_begin; pos < host_end; ++pos) {
+      if ((pos == host_begin || url[pos - 1] == '.') && MatchFrom(p, url, pos, true)) return true;
+    }
+    return false;
+  }
+  if (p.anchor_start) return MatchFrom(p, url, 0, true);
+  return MatchFrom(p, url, 0, false);
+}
+
+std::vector<std::string> PatternTokens(const Pattern& p) {
+  std::vector<std::string> out;
+  const size_t n = p.segments.size();
+  for (size_t i = 0; i < n; ++i) {
+    const std::string& seg = p.segments[i];
+    // Segment edges touch '*' unless they are the pattern's anchored ends.
+    const bool left_bounded = i == 0 && (p.anchor_start || p.anchor_host);
+    const bool right_bounded = i + 1 == n && p.anchor_end;
+    for (size_t a = 0; a < seg.size();) {
+      if (!IsTokenChar(seg[a])) {
+        ++a;
+        continue;
+      }
+      size_t b = a;
+      while (b < seg.size() && IsTokenChar(seg[b])) ++b;
+      if ((a > 0 || left_bounded) && (b < seg.size() || right_bounded)) out.push_back(seg.substr(a, b - a));
+      a = b;
+    }
+  }
+  return out;
+}
+
+}  // namespace worker::classify
