@@ -28,6 +28,8 @@ constexpr int kExpirySteps = 5;
 constexpr int64_t kExpiryBudget = 2000;  // keys per DeleteRun step: a few ms of Redis time
 constexpr int kMaxBurst = 2000;  // messages read before their dones are stored
 constexpr size_t kBatchesPerLease = 64;
+constexpr size_t kMaxUnstoredDone = 100000;
+constexpr std::chrono::seconds kSweepInterval{15};
 constexpr int64_t kMaxFrameBytes = 16 << 20;  // beyond this zmq drops the peer before we read it
 
 int64_t UnixMs() {
@@ -76,6 +78,8 @@ struct Coordinator::Impl {
   std::string instance = RandomHex(8);
   uint64_t batches_sent = 0;
   std::vector<RunStore::ItemRef> done;  // received, not yet stored
+  bool sweep_due = true;                 // at start: a predecessor may have lost some `done`s
+  Clock::time_point last_sweep{};
   Clock::time_point last_housekeeping{};
 
   explicit Impl(CoordinatorOptions o) : options(std::move(o)) {}
@@ -155,16 +159,28 @@ struct Coordinator::Impl {
     StoreDone();
   }
 
+  // Kept for the next try when Redis is away (up to kMaxUnstoredDone); a
+  // `done` lost anyway, here or on the way (a connection that died with
+  // messages unread), is made up for by SweepFinishedRuns.
   void StoreDone() {
     if (done.empty()) return;
     auto finished = store->ItemsDone(done);
     if (!finished.ok()) {
-      // The leases end, and their URLs, which have results, are not leased again.
-      common::LogWarn(std::to_string(done.size()) + " done items not stored: " + finished.status().ToString());
-    } else {
-      for (const auto& run : finished.value()) Finished(run);
+      common::LogWarn(std::to_string(done.size()) + " done items not stored yet: " + finished.status().ToString());
+      if (done.size() > kMaxUnstoredDone) done.erase(done.begin(), done.end() - kMaxUnstoredDone);
+      sweep_due = true;
+      return;
     }
+    for (const auto& run : finished.value()) Finished(run);
     done.clear();
+  }
+
+  void SweepFinishedRuns() {
+    last_sweep = Clock::now();
+    sweep_due = false;
+    auto finished = store->SweepFinishedRuns();
+    if (!finished.ok()) return common::LogWarn("cannot sweep finished runs: " + finished.status().ToString());
+    for (const auto& run : finished.value()) Finished(run);
   }
 
   // False when nothing was waiting.
@@ -195,7 +211,10 @@ struct Coordinator::Impl {
 
   Worker& Heard(const std::string& worker_id, const std::string& identity) {
     auto [it, added] = workers.try_emplace(worker_id);
-    if (added) common::LogInfo("worker " + worker_id + " joined");
+    if (added) {
+      common::LogInfo("worker " + worker_id + " joined");
+      sweep_due = true;  // a rejoin may follow a connection that died with `done`s unread
+    }
     it->second.identity = identity;
     it->second.last_heard = Clock::now();
     return it->second;
@@ -305,6 +324,8 @@ struct Coordinator::Impl {
       for (const auto& [run, batch] : expired.value()) Release(run, batch, "lease expired");
     }
     if (Status s = intake->Poll(); !s.ok()) common::LogWarn("on-demand requests: " + s.ToString());
+    StoreDone();  // a retry, when Redis was away
+    if (sweep_due || now - last_sweep >= kSweepInterval) SweepFinishedRuns();
     DeleteExpiredRuns();
     // New work (a submitted run, a request) goes to workers with credit left.
     for (auto& [id, w] : workers) Dispatch(id, w);

@@ -247,6 +247,29 @@ return 1
   return s;
 }
 
+// ARGV: P, finished_at, token. Reply: the runs this call finished.
+const RedisScript& SweepScript() {
+  static const RedisScript s(std::string(kPrelude) + R"lua(
+local runs, seen, finished = {}, {}, {}
+for _, m in ipairs(redis.call('ZRANGE', P .. 'leases', 0, -1)) do
+  local run = string.sub(m, 1, string.find(m, '\031', 1, true) - 1)
+  if not seen[run] then seen[run] = true; runs[#runs + 1] = run end
+end
+for _, run in ipairs(runs) do
+  local state, total = unpack(redis.call('HMGET', K(run, ''), 'state', 'total'))
+  if state == 'queued' and redis.call('HLEN', K(run, ':results')) >= tonumber(total) then
+    for _, bid in ipairs(redis.call('HKEYS', K(run, ':batches'))) do
+      redis.call('HINCRBY', K(run, ''), 'in_flight', -redis.call('SCARD', K(run, ':pending:' .. bid)))
+      forget(run, bid)
+    end
+    if finish(run, ARGV[2], ARGV[3]) then finished[#finished + 1] = run end
+  end
+end
+return finished
+)lua");
+  return s;
+}
+
 // ARGV: P, expired before ms, worker. Reply: {run1, batch1, run2, batch2, ...}.
 const RedisScript& LeasesScript() {
   static const RedisScript s(std::string(kPrelude) + R"lua(
@@ -539,6 +562,14 @@ Result<std::vector<std::string>> RunStore::Runs() {
   std::vector<std::string> names;
   for (auto& e : reply->elements) names.push_back(std::move(e.str));
   return names;
+}
+
+Result<std::vector<std::string>> RunStore::SweepFinishedRuns() {
+  auto reply = redis_.Eval(SweepScript(), {}, {prefix_, Rfc3339(NowMs()), Token()});
+  if (!reply.ok()) return reply.status();
+  std::vector<std::string> finished;
+  for (auto& run : reply->elements) finished.push_back(std::move(run.str));
+  return finished;
 }
 
 Result<bool> RunStore::MaybeFinishRun(const std::string& run) {

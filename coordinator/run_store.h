@@ -91,6 +91,12 @@ class RunStore {
   // Marks the run done when it is sealed and nothing is queued or in flight.
   // True only for the call that marked it (so one completion message is sent).
   common::Result<bool> MaybeFinishRun(const std::string& run);
+  // For each run with a batch in flight whose every URL has a result: the
+  // batches are forgotten (a `done` for them was lost: their items have
+  // results, so nothing is re-queued) and the run is finished. Returns the
+  // runs this call finished. Reads every lease (one ZRANGE), so call it
+  // seldom: the coordinator does every 15 s and after a worker (re)joins.
+  common::Result<std::vector<std::string>> SweepFinishedRuns();
 
   // One step of deleting every key of `run`: at most `budget` keys per call
   // (plus the few index keys it empties), so deleting a 1M-URL run never

@@ -240,6 +240,25 @@ TEST_CASE("LeaseBatches fills several batches in one call until the credit or th
   CHECK(store.LeaseBatches({"x\x1fy"}, "w1", 3, 3, kFarFuture).status().code() == common::Code::kInvalidArgument);
 }
 
+TEST_CASE("SweepFinishedRuns closes the batches of a run whose every URL has a result", "[redis][run_store]") {
+  RedisServer server;
+  auto redis = ConnectTo(server);
+  RunStore store(*redis);
+  MakeRun(store, "lost", 3);
+  MakeRun(store, "busy", 2);
+  MustLease(store, "b1", 3);  // all of "lost"
+  MustLease(store, "b2", 2);  // all of "busy"
+  for (int64_t i : {0, 1, 2}) WriteResult(*redis, "lost", i);  // stored, but no `done` ever arrived
+  WriteResult(*redis, "busy", 0);
+  CHECK(*store.SweepFinishedRuns() == std::vector<std::string>{"lost"});
+  CHECK(store.GetRun("lost")->state == "done");
+  CHECK(store.GetRun("lost")->in_flight == 0);
+  CHECK(store.GetRun("busy")->state == "queued");  // one URL still without a result
+  CHECK(store.GetRun("busy")->in_flight == 2);
+  CHECK(*store.Leases(kFarFuture + 1) == std::vector<std::pair<std::string, std::string>>{{"busy", "b2"}});
+  CHECK(store.SweepFinishedRuns()->empty());
+}
+
 TEST_CASE("one ItemsDone call stores a burst over several batches and runs", "[redis][run_store]") {
   RedisServer server;
   auto redis = ConnectTo(server);
