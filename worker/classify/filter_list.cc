@@ -31,7 +31,6 @@
 namespace worker::classify {
 
 using filter_detail::HostSpan;
-using filter_detail::IsTokenChar;
 using filter_detail::TokenHash;
 
 namespace {
@@ -298,17 +297,10 @@ FilterVerdict FilterSet::Evaluate(const FilterContext& ctx) const {
   HostSpan(s.lower, s.host_begin, s.host_end);
   s.tokens.clear();
   const std::string_view lower = s.lower;
-  for (size_t a = 0; a < lower.size();) {
-    if (!IsTokenChar(lower[a])) {
-      ++a;
-      continue;
-    }
-    size_t b = a;
-    while (b < lower.size() && IsTokenChar(lower[b])) ++b;
+  filter_detail::ForEachToken(lower, [&](size_t a, size_t b) {
     uint32_t h = TokenHash(lower.substr(a, b - a));
     if (std::find(s.tokens.begin(), s.tokens.end(), h) == s.tokens.end()) s.tokens.push_back(h);
-    a = b;
-  }
+  });
   s.tokens.push_back(0);
   const Filter* block = FindFilter(*block_, ctx, s, true);
   if (!block) return verdict;

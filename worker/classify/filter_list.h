@@ -112,6 +112,20 @@ inline bool IsSeparator(char c) {
 }
 // Token characters: [a-z0-9%] on a lower-cased URL.
 inline bool IsTokenChar(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '%'; }
+// Calls fn(begin, end) for each maximal run of token characters in `text`.
+template <typename Fn>
+void ForEachToken(std::string_view text, Fn&& fn) {
+  for (size_t a = 0; a < text.size();) {
+    if (!IsTokenChar(text[a])) {
+      ++a;
+      continue;
+    }
+    size_t b = a;
+    while (b < text.size() && IsTokenChar(text[b])) ++b;
+    fn(a, b);
+    a = b;
+  }
+}
 // FNV-1a; never 0 (the untokenized bucket).
 inline uint32_t TokenHash(std::string_view token) {
   uint32_t h = 2166136261u;

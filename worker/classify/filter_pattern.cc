@@ -4,7 +4,6 @@ namespace worker::classify {
 namespace {
 
 using filter_detail::IsSeparator;
-using filter_detail::IsTokenChar;
 constexpr size_t kNoMatch = std::string_view::npos;
 
 // Matches `seg` (no '*') at url[pos...]; the end of the match or kNoMatch.
@@ -112,16 +111,9 @@ std::vector<std::string> PatternTokens(const Pattern& p) {
     // Segment edges touch '*' unless they are the pattern's anchored ends.
     const bool left_bounded = i == 0 && (p.anchor_start || p.anchor_host);
     const bool right_bounded = i + 1 == n && p.anchor_end;
-    for (size_t a = 0; a < seg.size();) {
-      if (!IsTokenChar(seg[a])) {
-        ++a;
-        continue;
-      }
-      size_t b = a;
-      while (b < seg.size() && IsTokenChar(seg[b])) ++b;
+    filter_detail::ForEachToken(seg, [&](size_t a, size_t b) {
       if ((a > 0 || left_bounded) && (b < seg.size() || right_bounded)) out.push_back(seg.substr(a, b - a));
-      a = b;
-    }
+    });
   }
   return out;
 }
