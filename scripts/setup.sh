@@ -19,3 +19,16 @@ if ((${#missing[@]})); then
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+
+# Node.js and npm fetch the tracker data (TrackerDB, autoconsent). Debian's
+# only when missing: a machine with another node (nodesource's) keeps its own.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends nodejs npm
+fi
+# EasyList, EasyPrivacy, TrackerDB and autoconsent into <repo>/data
+# (TRACKSCAN_TRACKER_DATA overrides the directory).
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+bash "$REPO/scripts/tracker_data.sh" "${TRACKSCAN_TRACKER_DATA:-$REPO/data}"
