@@ -109,7 +109,7 @@ TEST_CASE("TrackerData loads the real data dir and attributes known trackers", "
   const TrackerDb& db = data->trackerdb;
   WARN("real data: " << db.version() << ", " << db.pattern_count() << " patterns, " << db.organization_count()
                      << " organizations, " << db.filter_count() << " filters in " << db.filter_tier_count()
-                     << " tiers, " << data->filters.size() << " list filters; loaded in " << ms.count() << " ms");
+                     << " tiers (" << db.dropped_filter_count() << " dropped), " << data->filters.size() << " list filters; loaded in " << ms.count() << " ms");
   CHECK(db.version().rfind("@ghostery/trackerdb ", 0) == 0);
   CHECK(db.pattern_count() > 3000);
   CHECK(db.organization_count() > 2000);

@@ -109,7 +109,12 @@ void TrackerDb::BuildFilterTiers(const std::vector<std::pair<std::string, uint32
   for (size_t i = 0; i < filters.size(); ++i) {
     texts[static_cast<size_t>(tier[i])].append(filters[i].first).push_back('\n');
   }
-  for (int t = top; t >= 0; --t) tiers_.push_back(FilterSet::Parse("trackerdb", texts[static_cast<size_t>(t)]));
+  for (int t = top; t >= 0; --t) {
+    FilterSet set;
+    FilterListStats stats = set.Add("trackerdb", texts[static_cast<size_t>(t)]);
+    dropped_filters_ += stats.unsupported + stats.invalid;
+    tiers_.push_back(std::move(set));
+  }
 }
 
 Result<TrackerDb> TrackerDb::Parse(std::string_view json, std::string version) {

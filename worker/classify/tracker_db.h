@@ -57,6 +57,8 @@ class TrackerDb {
   size_t filter_count() const { return filter_to_pattern_.size(); }
   size_t domain_count() const { return domain_to_pattern_.size(); }
   size_t filter_tier_count() const { return tiers_.size(); }  // FilterSets searched, at most 8
+  // Filters FilterSet cannot use (unknown option, malformed): never matched.
+  size_t dropped_filter_count() const { return dropped_filters_; }
 
  private:
   struct Organization {
@@ -76,6 +78,7 @@ class TrackerDb {
   std::unordered_map<std::string, uint32_t> filter_to_pattern_;  // filter text -> pattern
   std::vector<FilterSet> tiers_;  // most specific first (see SpecificityTiers in the .cc)
   std::string version_;
+  size_t dropped_filters_ = 0;
 };
 
 }  // namespace worker::classify

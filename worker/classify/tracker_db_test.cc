@@ -32,6 +32,7 @@ TEST_CASE("TrackerDb loads the fixture with its package version", "[trackerdb]")
   CHECK(db.organization_count() == 3);
   CHECK(db.filter_count() == 9);
   CHECK(db.domain_count() == 8);
+  CHECK(db.dropped_filter_count() == 0);
 }
 
 TEST_CASE("TrackerDb names Meta behind connect.facebook.net and www.facebook.com", "[trackerdb]") {
@@ -162,6 +163,13 @@ TEST_CASE("TrackerDb load errors name the file and the script that fills it", "[
   auto shapeless = TrackerDb::Parse("{\"patterns\": {}}", "v");
   REQUIRE_FALSE(shapeless.ok());
   CHECK(shapeless.status().code() == common::Code::kDecode);
+  auto odd_filter = TrackerDb::Parse(
+      R"({"organizations": {}, "patterns": {"p": {"name": "P", "category": "misc", "organization": null,
+          "domains": [], "filters": ["||p.test^$unknown-option", "||q.test^"]}}})", "v");
+  REQUIRE(odd_filter.ok());
+  CHECK(odd_filter->dropped_filter_count() == 1);
+  CHECK(odd_filter->LookupUrl("https://p.test/x", "a.example") == std::nullopt);
+  CHECK(odd_filter->LookupUrl("https://q.test/x", "a.example")->tracker_id == "p");
   auto bad_pattern = TrackerDb::Parse("{\"organizations\": {}, \"patterns\": {\"x\": 3}}", "v");
   REQUIRE_FALSE(bad_pattern.ok());
   CHECK(bad_pattern.status().message() == "trackerdb.json: pattern x is not an object");
@@ -173,6 +181,7 @@ TEST_CASE("TrackerDb adds the file's own version keys to the package version", "
   REQUIRE(db.ok());
   CHECK(db->version() == "pkg 1.0, version 945, timestamp 2026-11-28");
   CHECK(db->pattern_count() == 0);
+  CHECK(db->filter_tier_count() == 0);
   CHECK_FALSE(db->LookupUrl("https://www.facebook.com/tr", "a.example"));
 }
 
