@@ -4,11 +4,16 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "worker/classify/filter_list.h"
+
+namespace re2 {
+class RE2;
+}
 
 namespace worker::classify {
 
@@ -30,6 +35,11 @@ bool MatchPattern(const Pattern& p, std::string_view url, size_t host_begin, siz
 // never by '*' or an unanchored pattern end.
 std::vector<std::string> PatternTokens(const Pattern& p);
 
+// Whole tokens that any text `regex` matches certainly holds (lower-cased):
+// runs of literal characters outside groups and classes, bounded by literal
+// non-token characters. Empty when the regex has a top-level '|'.
+std::vector<std::string> RegexTokens(std::string_view regex);
+
 
 constexpr uint16_t kAllTypes = 0x0fff;
 constexpr uint16_t kDefaultTypes = kAllTypes & ~static_cast<uint16_t>(ResourceType::kDocument);
@@ -40,6 +50,7 @@ struct FilterSet::Filter {
   std::string text;   // as written
   Pattern pattern;    // lower-cased unless match_case
   std::string regex;  // set for /regex/ filters (pattern unused)
+  std::shared_ptr<const re2::RE2> re;  // `regex` compiled (case-insensitive unless match_case)
   std::vector<std::string> domains, not_domains;  // lower-case
   uint16_t types = kDefaultTypes;
   Party party = Party::kAny;

@@ -2,6 +2,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <memory>
 #include <utility>
 
 #include "worker/classify/filter_internal.h"
@@ -153,10 +154,13 @@ bool ParseNetworkFilter(std::string_view line, FilterSet::Filter& f, bool& inval
     f.regex = std::string(pattern.substr(1, pattern.size() - 2));
     re2::RE2::Options opts;
     opts.set_log_errors(false);
-    if (f.regex.empty() || !re2::RE2(f.regex, opts).ok()) {
+    opts.set_case_sensitive(f.match_case);
+    auto re = std::make_shared<const re2::RE2>(f.regex, opts);
+    if (f.regex.empty() || !re->ok()) {
       invalid = true;
       return false;
     }
+    f.re = std::move(re);
     return true;
   }
   f.pattern = ParsePattern(f.match_case ? std::string(pattern) : LowerCopy(pattern));
