@@ -51,8 +51,8 @@ bool HostMatchesDomain(std::string_view host, std::string_view domain) {
 
 }  // namespace
 
-// Filters by token hash, flat for cache-friendliness: a 2^21-bit presence
-// bitmap (256 kB) rejects most URL tokens without touching the table; the
+// Filters by token hash, flat for cache-friendliness: a 64 kB blocked Bloom
+// filter rejects most URL tokens without touching the table; the
 // open-addressed table maps a hash to its runs of blocking and exception
 // filter ids, so one probe per URL token serves both passes. Hash 0 is the
 // untokenized bucket (TokenHash never returns 0).
@@ -61,7 +61,13 @@ uint32_t SlotOf(uint32_t key, size_t mask) { return static_cast<uint32_t>((key *
 }  // namespace
 
 struct FilterSet::Index {
-  static constexpr uint32_t kBloomBits = 1u << 21;
+  static constexpr uint32_t kBloomWords = 1u << 13;  // 64 kB: stays in L2
+  // Two bits in one word per key: one cache line per test, ~3% false hits.
+  static uint64_t BloomBits(uint32_t key) {
+    const uint32_t mixed = key * 0x9E3779B1u;
+    return (uint64_t{1} << (mixed >> 26)) | (uint64_t{1} << ((mixed >> 20) & 63));
+  }
+  static uint32_t BloomWord(uint32_t key) { return key & (kBloomWords - 1); }
   struct Slot {
     uint32_t key = 0, begin[2] = {0, 0}, count[2] = {0, 0};  // [0] blocking, [1] exceptions
   };
@@ -88,13 +94,13 @@ struct FilterSet::Index {
     for (auto& m : by_token) {
       for (auto& [key, list] : m) keys.emplace(key, 0);
     }
-    bloom.assign(kBloomBits / 64, 0);
+    bloom.assign(kBloomWords, 0);
     size_t size = 16;
     while (size < keys.size() * 2) size *= 2;
     slots.assign(size, Slot{});
     for (auto& [key, slot] : keys) {
       if (key == 0) continue;  // the untokenized bucket lives in `none`
-      bloom[(key % kBloomBits) / 64] |= uint64_t{1} << (key % 64);
+      bloom[BloomWord(key)] |= BloomBits(key);
       uint32_t i = SlotOf(key, size - 1);
       while (slots[i].key != 0) i = static_cast<uint32_t>((i + 1) & (size - 1));
       slots[i].key = key;
@@ -113,7 +119,8 @@ struct FilterSet::Index {
   }
   // The slot of `key`, or nullptr when no filter has it.
   const Slot* Lookup(uint32_t key) const {
-    if (!(bloom[(key % kBloomBits) / 64] >> (key % 64) & 1)) return nullptr;
+    const uint64_t bits = BloomBits(key);
+    if ((bloom[BloomWord(key)] & bits) != bits) return nullptr;
     const size_t mask = slots.size() - 1;
     for (uint32_t i = SlotOf(key, mask);; i = static_cast<uint32_t>((i + 1) & mask)) {
       if (slots[i].key == key) return &slots[i];
@@ -298,9 +305,12 @@ const FilterSet::Filter* FilterSet::FindFilter(int kind, const FilterContext& ct
       if (!(e->types & type) || (e->party != Party::kAny && (e->party == Party::kThird) != ctx.third_party)) continue;
       if (e->also_needs != 0 && !s.Has(e->also_needs)) continue;
       const Filter& f = filters_[e->id];
-      if (!DomainAllows(f.domains, f.not_domains, s.page)) continue;
+      // Long domain= lists cost more than the pattern: they go last.
+      const bool domains_first = f.domains.size() + f.not_domains.size() <= 2;
+      if (domains_first && !DomainAllows(f.domains, f.not_domains, s.page)) continue;
       std::string_view url = f.match_case ? ctx.url : std::string_view(s.lower);
       if (!MatchPattern(f.pattern, url, s.host_begin, s.host_end)) continue;
+      if (!domains_first && !DomainAllows(f.domains, f.not_domains, s.page)) continue;
       found = &f;
       if (!want_important || f.important) return found;
     }
