@@ -52,10 +52,25 @@ struct FilterSet::Filter {
   std::string regex;  // set for /regex/ filters (pattern unused)
   std::shared_ptr<const re2::RE2> re;  // `regex` compiled (case-insensitive unless match_case)
   std::vector<std::string> domains, not_domains;  // lower-case
+  // Request-host options: to= (like domain= for the request's own host) and
+  // denyallow= (request hosts exempted); method= as bits of kMethods.
+  std::vector<std::string> to_domains, not_to_domains, denyallow;
+  uint8_t methods = 0, not_methods = 0;
+  bool request_options = false;  // any of the above set
   uint16_t types = kDefaultTypes;
   Party party = Party::kAny;
   bool exception = false, important = false, match_case = false;
 };
+
+// method= names; bit i is kMethods[i].
+constexpr std::string_view kMethods[] = {"connect", "delete", "get", "head", "options", "patch", "post", "put"};
+// The bit of a request method (any case), 0 when unknown or empty.
+uint8_t MethodBit(std::string_view method);
+// True when `host` is `domain` or one of its subdomains; "name.*" matches any
+// host whose labels from some point are "name." followed by anything.
+bool HostMatchesDomain(std::string_view host, std::string_view domain);
+// The request-host and method options of `f` allow the request.
+bool RequestOptionsAllow(const FilterSet::Filter& f, std::string_view request_host, uint8_t method_bit);
 
 std::string LowerCopy(std::string_view s);
 std::string_view Trim(std::string_view s);  // spaces, tabs, CR

@@ -9,8 +9,11 @@
 //             types (script image stylesheet/css xmlhttprequest/xhr
 //             subdocument/frame ping/beacon media font websocket document/doc
 //             other object all) and ~negations, important, match-case,
-//             badfilter. Any other option ignores the filter, as do the
-//             non-blocking ones (redirect=, removeparam=, csp=, popup, ...).
+//             badfilter, to= (the request's host or a parent; ~ excludes),
+//             denyallow= (request hosts exempted), method= (get post ...;
+//             ~ excludes; an unknown method fails a positive list). Any
+//             other option ignores the filter, as do the non-blocking ones
+//             (redirect=, removeparam=, csp=, popup, ...).
 //   A filter without a type option applies to every type but document.
 // Case-insensitive unless match-case. Speed: each filter is indexed under one
 // token (a whole [a-z0-9%] run of its pattern certain to be in any URL it
@@ -32,24 +35,6 @@ namespace worker::classify {
 
 using filter_detail::HostSpan;
 using filter_detail::TokenHash;
-
-namespace {
-
-// True when `host` is `domain` or one of its subdomains; "name.*" matches any
-// host whose labels from some point are "name." followed by anything.
-bool HostMatchesDomain(std::string_view host, std::string_view domain) {
-  if (domain.ends_with(".*")) {
-    std::string_view stem = domain.substr(0, domain.size() - 1);  // "name."
-    for (size_t pos = 0; pos + stem.size() < host.size(); ++pos) {
-      if ((pos == 0 || host[pos - 1] == '.') && host.compare(pos, stem.size(), stem) == 0) return true;
-    }
-    return false;
-  }
-  if (!host.ends_with(domain)) return false;
-  return host.size() == domain.size() || host[host.size() - domain.size() - 1] == '.';
-}
-
-}  // namespace
 
 // Filters by token hash, flat for cache-friendliness: a 64 kB blocked Bloom
 // filter rejects most URL tokens without touching the table; the
@@ -265,7 +250,10 @@ bool DomainAllows(const std::vector<std::string>& domains, const std::vector<std
 struct FilterSet::Subject {
   std::string lower, page;
   size_t host_begin = 0, host_end = 0;
+  uint8_t method = 0;  // MethodBit of the request's method
   std::vector<const Index::Slot*> slots;
+
+  std::string_view RequestHost() const { return std::string_view(lower).substr(host_begin, host_end - host_begin); }
   std::vector<uint32_t> seen;  // power-of-two size, > 2x the token count
 
   bool Has(uint32_t h) const {
@@ -294,6 +282,7 @@ const FilterSet::Filter* FilterSet::FindFilter(int kind, const FilterContext& ct
     if (!(f.types & type)) return false;
     if (f.party == Party::kThird && !ctx.third_party) return false;
     if (f.party == Party::kFirst && ctx.third_party) return false;
+    if (f.request_options && !RequestOptionsAllow(f, s.RequestHost(), s.method)) return false;
     return DomainAllows(f.domains, f.not_domains, s.page);
   };
   // An important filter ends the search; otherwise the first match is kept.
@@ -311,6 +300,7 @@ const FilterSet::Filter* FilterSet::FindFilter(int kind, const FilterContext& ct
       std::string_view url = f.match_case ? ctx.url : std::string_view(s.lower);
       if (!MatchPattern(f.pattern, url, s.host_begin, s.host_end)) continue;
       if (!domains_first && !DomainAllows(f.domains, f.not_domains, s.page)) continue;
+      if (f.request_options && !RequestOptionsAllow(f, s.RequestHost(), s.method)) continue;
       found = &f;
       if (!want_important || f.important) return found;
     }
@@ -379,6 +369,7 @@ FilterVerdict FilterSet::Evaluate(const FilterContext& ctx) const {
   }
   s.slots.push_back(&index_->none);
   HostSpan(s.lower, s.host_begin, s.host_end);
+  s.method = MethodBit(ctx.method);
   const Filter* block = FindFilter(0, ctx, s, true);
   if (!block) return verdict;
   verdict.block = ToMatch(*block);

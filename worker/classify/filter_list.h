@@ -43,6 +43,9 @@ struct FilterContext {
   std::string_view page_host;  // host of the top-level page (for domain=)
   ResourceType type = ResourceType::kOther;
   bool third_party = false;  // request and page are different sites
+  // "GET", "POST"... for method=; empty: unknown. The `= {}` keeps
+  // four-member initializers free of -Wmissing-field-initializers.
+  std::string_view method = {};
 };
 
 struct FilterMatch {

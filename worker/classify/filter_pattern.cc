@@ -138,6 +138,9 @@ std::vector<std::string> RegexTokens(std::string_view re) {
       if (j < re.size() && re[j] == ']') ++j;
       while (j < re.size() && re[j] != ']') j += re[j] == '\\' ? 2 : 1;
       next = j + 1;
+    } else if (c == '{') {  // a counted repetition: its digits are no literals
+      size_t j = re.find('}', i);
+      next = j == std::string_view::npos ? re.size() : j + 1;
     } else if (c == '(') {
       ++depth;
     } else if (c == ')') {
