@@ -1,8 +1,11 @@
 // Filter-list matcher throughput: filter_bench LIST.txt... [--urls N]
 // Loads the lists (e.g. EasyList and EasyPrivacy from scripts/tracker_lists.sh),
 // prints load time, filter counts and RSS, then matches a synthetic URL mix
-// (first-party pages' own resources, CDNs, and ~15% tracker/ad requests) on one
-// core and prints matches/s and the fraction blocked.
+// (see MakeUrls: mostly third-party trackers with long query strings, CDNs,
+// first-party assets) on one core and prints matches/s and the fraction
+// blocked. --write-verdicts saves every URL's verdict; --check-verdicts
+// compares with a saved file (exit 1 on any difference), so a faster matcher
+// can be shown to decide exactly as the old one did.
 #include <time.h>
 
 #include <chrono>
@@ -46,6 +49,19 @@ struct Res {
   ResourceType type;
 };
 
+// A query string like the ones trackers send: page URL, referrer, screen,
+// ids and timestamps, ~250-400 characters, percent-encoded.
+std::string TrackerQuery(std::mt19937& rng, const std::string& site) {
+  const std::string n1 = std::to_string(rng() % 1000000000), n2 = std::to_string(rng() % 100000);
+  return "&dl=https%3A%2F%2F" + site + "%2F2026%2F11%2F29%2Fworld%2Farticle-" + n2 +
+         ".html%3Futm_source%3Dnewsletter%26utm_medium%3Demail&dr=https%3A%2F%2Fwww.google.com%2F&dt=Breaking%20news"
+         "%20about%20the%20story%20" + n2 + "&sr=1920x1080&vp=1280x720&ul=en-us&sd=24-bit&cid=" + n1 + "." + n2 +
+         "&_s=3&_p=" + n1 + "&uaa=x86&uab=64&uafvl=Chromium%3B156.0.0.0%7CNot_A%2520Brand%3B24.0.0.0&ts=17327" + n1;
+}
+
+// The mix, per 100 requests: 55 third-party tracker/ad requests with long
+// query strings (16 endpoints), 25 CDN assets (fonts, libraries, images,
+// some with long query strings) and 20 first-party assets of 12 sites.
 std::vector<Req> MakeUrls(size_t n) {
   const char* sites[] = {"www.nytimes.com", "www.bbc.co.uk",   "www.lemonde.fr",    "github.com",
                          "www.spiegel.de",  "www.example.com", "news.ycombinator.com", "www.wikipedia.org",
@@ -66,23 +82,23 @@ std::vector<Req> MakeUrls(size_t n) {
                      {"/css2?family=Roboto:wght@400;700&display=swap&", ResourceType::kStylesheet},
                      {"/s/roboto/v30/KFOmCnqEu92Fr1Mu4mxK.woff2?", ResourceType::kFont},
                      {"/npm/bootstrap@5.3.0/dist/js/bootstrap.bundle.min.js?", ResourceType::kScript},
-                     {"/space/abc123/image/hero.jpg?fm=webp&q=", ResourceType::kImage}};
+                     {"/space/abc123/image/hero.jpg?fm=webp&q=80&w=1200&h=630&fit=fill&f=faces&", ResourceType::kImage}};
   const Res trackers[] = {
-      {"https://www.google-analytics.com/g/collect?v=2&tid=G-XYZ&cid=", ResourceType::kPing},
-      {"https://www.googletagmanager.com/gtm.js?id=GTM-ABC", ResourceType::kScript},
-      {"https://connect.facebook.net/en_US/fbevents.js?", ResourceType::kScript},
-      {"https://www.facebook.com/tr/?id=123&ev=PageView&dl=", ResourceType::kImage},
-      {"https://securepubads.g.doubleclick.net/tag/js/gpt.js?", ResourceType::kScript},
-      {"https://pagead2.googlesyndication.com/pagead/js/adsbygoogle.js?client=", ResourceType::kScript},
-      {"https://sb.scorecardresearch.com/b?c1=2&c2=", ResourceType::kImage},
-      {"https://bat.bing.com/action/0?ti=5&evt=pageLoad&rn=", ResourceType::kImage},
-      {"https://static.hotjar.com/c/hotjar-1.js?sv=", ResourceType::kScript},
-      {"https://cdn.segment.com/analytics.js/v1/key/analytics.min.js?", ResourceType::kScript},
-      {"https://js-agent.newrelic.com/nr-spa-1.2.js?", ResourceType::kScript},
-      {"https://pixel.quantserve.com/pixel/p-abc.gif?r=", ResourceType::kImage},
-      {"https://ib.adnxs.com/ut/v3/prebid?", ResourceType::kXmlHttpRequest},
-      {"https://c.amazon-adsystem.com/aax2/apstag.js?", ResourceType::kScript},
-      {"https://www.example.com/wp-content/plugins/ads/banner-ad.js?", ResourceType::kScript},
+      {"https://www.google-analytics.com/g/collect?v=2&tid=G-XYZ1234&gtm=45je4bk0&en=page_view&cid=", ResourceType::kPing},
+      {"https://www.googletagmanager.com/gtm.js?id=GTM-ABC12&l=dataLayer&", ResourceType::kScript},
+      {"https://connect.facebook.net/en_US/fbevents.js?v=next&", ResourceType::kScript},
+      {"https://www.facebook.com/tr/?id=1234567890&ev=PageView&rqm=GET&", ResourceType::kImage},
+      {"https://securepubads.g.doubleclick.net/gampad/ads?pvsid=3&correlator=", ResourceType::kXmlHttpRequest},
+      {"https://pagead2.googlesyndication.com/pagead/js/adsbygoogle.js?client=ca-pub-123&", ResourceType::kScript},
+      {"https://sb.scorecardresearch.com/b?c1=2&c2=6035748&cs_ucfr=1&", ResourceType::kImage},
+      {"https://bat.bing.com/action/0?ti=5&tm=gtm002&Ver=2&evt=pageLoad&rn=", ResourceType::kImage},
+      {"https://static.hotjar.com/c/hotjar-1.js?sv=6&", ResourceType::kScript},
+      {"https://api.segment.io/v1/p?writeKey=abc&anonymousId=", ResourceType::kXmlHttpRequest},
+      {"https://bam.nr-data.net/events/1/NRJS-abc?a=123&sa=1&v=1.2&t=Unnamed&rst=", ResourceType::kXmlHttpRequest},
+      {"https://pixel.quantserve.com/pixel/p-abc.gif?labels=_fp.event.Default&r=", ResourceType::kImage},
+      {"https://ib.adnxs.com/ut/v3/prebid?hb_source=1&", ResourceType::kXmlHttpRequest},
+      {"https://analytics.tiktok.com/api/v2/pixel?sdkid=C4AB&event=Pageview&", ResourceType::kXmlHttpRequest},
+      {"https://px.ads.linkedin.com/collect/?pid=123&fmt=gif&time=", ResourceType::kImage},
       {"https://cdn.tracking-vendor.io/collect/pixel.gif?uid=", ResourceType::kImage}};
   std::mt19937 rng(42);
   std::vector<Req> out;
@@ -91,16 +107,31 @@ std::vector<Req> MakeUrls(size_t n) {
     std::string site = sites[rng() % std::size(sites)];
     std::string num = std::to_string(rng() % 1000000);
     const unsigned roll = rng() % 100;
-    if (roll < 15) {
+    if (roll < 55) {
       const Res& r = trackers[rng() % std::size(trackers)];
-      out.push_back({std::string(r.path) + num, site, r.type, true});
-    } else if (roll < 40) {
+      out.push_back({std::string(r.path) + num + TrackerQuery(rng, site), site, r.type, true});
+    } else if (roll < 80) {
       const Res& r = cdn[rng() % std::size(cdn)];
-      out.push_back({"https://" + std::string(cdns[rng() % std::size(cdns)]) + r.path + num, site, r.type, true});
+      std::string url = "https://" + std::string(cdns[rng() % std::size(cdns)]) + r.path + num;
+      if (rng() % 4 == 0) url += "&ref=" + site + "&session=" + std::to_string(rng()) + std::to_string(rng());
+      out.push_back({url, site, r.type, true});
     } else {
       const Res& r = own[rng() % std::size(own)];
       out.push_back({"https://" + site + r.path + num, site, r.type, false});
     }
+  }
+  return out;
+}
+
+// One line per request: B (blocked), E (excepted), - (no match), the
+// blocking filter and the exception, tab-separated.
+std::string VerdictLines(const FilterSet& set, const std::vector<Req>& reqs) {
+  std::string out;
+  for (const Req& r : reqs) {
+    worker::classify::FilterVerdict v = set.Evaluate({r.url, r.page, r.type, r.third_party});
+    out += v.blocked ? 'B' : v.block ? 'E' : '-';
+    out += '\t' + (v.block ? v.block->list + ':' + v.block->filter : std::string()) + '\t' +
+           (v.exception ? v.exception->list + ':' + v.exception->filter : std::string()) + '\n';
   }
   return out;
 }
@@ -110,16 +141,21 @@ std::vector<Req> MakeUrls(size_t n) {
 int main(int argc, char** argv) {
   size_t n = 200000;
   std::vector<std::string> lists;
+  std::string write_verdicts, check_verdicts;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--urls" && i + 1 < argc) {
       n = std::strtoul(argv[++i], nullptr, 10);
+    } else if (a == "--write-verdicts" && i + 1 < argc) {
+      write_verdicts = argv[++i];
+    } else if (a == "--check-verdicts" && i + 1 < argc) {
+      check_verdicts = argv[++i];
     } else {
       lists.push_back(a);
     }
   }
   if (lists.empty()) {
-    std::fprintf(stderr, "usage: filter_bench LIST.txt... [--urls N]\n");
+    std::fprintf(stderr, "usage: filter_bench LIST.txt... [--urls N] [--write-verdicts F] [--check-verdicts F]\n");
     return 2;
   }
   std::vector<std::pair<std::string, std::string>> texts;
@@ -147,6 +183,28 @@ int main(int argc, char** argv) {
               (rss1 - rss0) / 1024.0);
 
   std::vector<Req> reqs = MakeUrls(n);
+  if (!write_verdicts.empty() || !check_verdicts.empty()) {
+    const std::string lines = VerdictLines(set, reqs);
+    if (!write_verdicts.empty()) std::ofstream(write_verdicts, std::ios::binary) << lines;
+    if (!check_verdicts.empty()) {
+      std::ifstream in(check_verdicts, std::ios::binary);
+      std::stringstream want;
+      want << in.rdbuf();
+      std::istringstream a(want.str()), b(lines);
+      std::string la, lb;
+      size_t line = 0, diffs = 0;
+      while (static_cast<bool>(std::getline(a, la)) | static_cast<bool>(std::getline(b, lb))) {
+        ++line;
+        if (la != lb && ++diffs <= 10) {
+          std::printf("verdict differs, line %zu (%s):\n  was: %s\n  now: %s\n", line, reqs[line - 1].url.c_str(),
+                      la.c_str(), lb.c_str());
+        }
+        la.clear(), lb.clear();
+      }
+      std::printf("verdicts: %zu lines, %zu differ from %s\n", line, diffs, check_verdicts.c_str());
+      if (diffs != 0) return 1;
+    }
+  }
   size_t blocked = 0;
   for (const Req& r : reqs) blocked += set.Match({r.url, r.page, r.type, r.third_party}).has_value();
   const int rounds = 5;

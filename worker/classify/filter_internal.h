@@ -4,11 +4,16 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "worker/classify/filter_list.h"
+
+namespace re2 {
+class RE2;
+}
 
 namespace worker::classify {
 
@@ -30,6 +35,11 @@ bool MatchPattern(const Pattern& p, std::string_view url, size_t host_begin, siz
 // never by '*' or an unanchored pattern end.
 std::vector<std::string> PatternTokens(const Pattern& p);
 
+// Whole tokens that any text `regex` matches certainly holds (lower-cased):
+// runs of literal characters outside groups and classes, bounded by literal
+// non-token characters. Empty when the regex has a top-level '|'.
+std::vector<std::string> RegexTokens(std::string_view regex);
+
 
 constexpr uint16_t kAllTypes = 0x0fff;
 constexpr uint16_t kDefaultTypes = kAllTypes & ~static_cast<uint16_t>(ResourceType::kDocument);
@@ -40,11 +50,27 @@ struct FilterSet::Filter {
   std::string text;   // as written
   Pattern pattern;    // lower-cased unless match_case
   std::string regex;  // set for /regex/ filters (pattern unused)
+  std::shared_ptr<const re2::RE2> re;  // `regex` compiled (case-insensitive unless match_case)
   std::vector<std::string> domains, not_domains;  // lower-case
+  // Request-host options: to= (like domain= for the request's own host) and
+  // denyallow= (request hosts exempted); method= as bits of kMethods.
+  std::vector<std::string> to_domains, not_to_domains, denyallow;
+  uint8_t methods = 0, not_methods = 0;
+  bool request_options = false;  // any of the above set
   uint16_t types = kDefaultTypes;
   Party party = Party::kAny;
   bool exception = false, important = false, match_case = false;
 };
+
+// method= names; bit i is kMethods[i].
+constexpr std::string_view kMethods[] = {"connect", "delete", "get", "head", "options", "patch", "post", "put"};
+// The bit of a request method (any case), 0 when unknown or empty.
+uint8_t MethodBit(std::string_view method);
+// True when `host` is `domain` or one of its subdomains; "name.*" matches any
+// host whose labels from some point are "name." followed by anything.
+bool HostMatchesDomain(std::string_view host, std::string_view domain);
+// The request-host and method options of `f` allow the request.
+bool RequestOptionsAllow(const FilterSet::Filter& f, std::string_view request_host, uint8_t method_bit);
 
 std::string LowerCopy(std::string_view s);
 std::string_view Trim(std::string_view s);  // spaces, tabs, CR

@@ -43,6 +43,9 @@ struct FilterContext {
   std::string_view page_host;  // host of the top-level page (for domain=)
   ResourceType type = ResourceType::kOther;
   bool third_party = false;  // request and page are different sites
+  // "GET", "POST"... for method=; empty: unknown. The `= {}` keeps
+  // four-member initializers free of -Wmissing-field-initializers.
+  std::string_view method = {};
 };
 
 struct FilterMatch {
@@ -92,26 +95,26 @@ class FilterSet {
  private:
   void Rebuild();
   struct Subject;  // a request prepared for matching
-  const Filter* FindFilter(const Index& index, const FilterContext& ctx, const Subject& subject,
-                           bool want_important) const;
+  // kind 0: blocking filters, 1: exceptions.
+  const Filter* FindFilter(int kind, const FilterContext& ctx, const Subject& subject, bool want_important) const;
   FilterMatch ToMatch(const Filter& f) const;
 
   std::vector<std::string> lists_;
   std::vector<Filter> filters_;
   std::unordered_set<std::string> bad_filters_;  // texts cancelled by $badfilter
-  std::unique_ptr<Index> block_, allow_;
+  std::unique_ptr<Index> index_;
 };
 
 // Pattern matching helpers, exposed for tests.
 namespace filter_detail {
 // '^': any character but a letter, digit, '_', '-', '.', '%' (or the URL end).
-inline bool IsSeparator(char c) {
+constexpr bool IsSeparator(char c) {
   const bool word = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
                     c == '-' || c == '.' || c == '%';
   return !word;
 }
 // Token characters: [a-z0-9%] on a lower-cased URL.
-inline bool IsTokenChar(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '%'; }
+constexpr bool IsTokenChar(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '%'; }
 // Calls fn(begin, end) for each maximal run of token characters in `text`.
 template <typename Fn>
 void ForEachToken(std::string_view text, Fn&& fn) {

@@ -1,6 +1,8 @@
 #include "worker/classify/filter_list.h"
 
 #include <catch2/catch.hpp>
+
+#include "worker/classify/filter_internal.h"
 #include <random>
 #include <string>
 
@@ -155,6 +157,35 @@ const Case kCases[] = {
     {"-banner-", "https://x.com/top-banner-300.png", "a.com", RT::kImage, true, "-banner-"},
     {"banner", "https://x.com/topbanners.png", "a.com", RT::kImage, true, "banner"},
     {"&ad_type=", "https://x.com/q?x=1&ad_type=2", "a.com", RT::kXmlHttpRequest, true, "&ad_type="},
+    // to=: the request's host or a parent; ~ excludes; entities.
+    {"*$script,to=t.com", "https://cdn.t.com/x.js", "a.com", RT::kScript, true, "*$script,to=t.com"},
+    {"*$script,to=t.com", "https://nott.com/x.js", "a.com", RT::kScript, true, nullptr},
+    {"/x.js$to=~t.com", "https://s.t.com/x.js", "a.com", RT::kScript, true, nullptr},
+    {"/x.js$to=~t.com", "https://u.com/x.js", "a.com", RT::kScript, true, "/x.js$to=~t.com"},
+    {"/x.js$to=t.*", "https://t.co.uk/x.js", "a.com", RT::kScript, true, "/x.js$to=t.*"},
+    {"/x.js$to=", "https://t.com/x.js", "a.com", RT::kScript, true, nullptr},  // invalid: empty
+    // denyallow=: every request host but the listed ones (and their subdomains).
+    {"*$3p,script,denyallow=cdn.com|x.org,domain=a.com", "https://evil.net/s.js", "a.com", RT::kScript, true,
+     "*$3p,script,denyallow=cdn.com|x.org,domain=a.com"},
+    {"*$3p,script,denyallow=cdn.com|x.org,domain=a.com", "https://s.cdn.com/s.js", "a.com", RT::kScript, true,
+     nullptr},
+    {"*$3p,script,denyallow=cdn.com|x.org,domain=a.com", "https://x.org/s.js", "a.com", RT::kScript, true, nullptr},
+    {"/s.js$denyallow=~cdn.com", "https://e.net/s.js", "a.com", RT::kScript, true, nullptr},  // invalid: ~
+    // method=: an unknown (empty) method fails a positive list, passes a negated one.
+    {"/m.js$method=get", "https://e.net/m.js", "a.com", RT::kScript, true, nullptr},
+    {"/m.js$method=~post", "https://e.net/m.js", "a.com", RT::kScript, true, "/m.js$method=~post"},
+    {"/m.js$method=fetch", "https://e.net/m.js", "a.com", RT::kScript, true, nullptr},  // invalid method
+    // all: every type, document included; document: the top-level page only.
+    {"||ads.net^$all", "https://ads.net/", "ads.net", RT::kDocument, false, "||ads.net^$all"},
+    {"||ads.net^$all", "https://ads.net/p.gif", "a.com", RT::kImage, true, "||ads.net^$all"},
+    {"||ads.net^$document", "https://ads.net/", "ads.net", RT::kDocument, false, "||ads.net^$document"},
+    {"||ads.net^$document", "https://ads.net/p.gif", "a.com", RT::kImage, true, nullptr},
+    {"||ads.net^$doc,~document", "https://ads.net/", "ads.net", RT::kDocument, false, nullptr},
+    // Regex filters are tried only when the URL holds the token they require.
+    {"/(https?:\\/\\/)104\\.154\\..{10,}/", "http://104.154.1.2/abcdefghijkl", "a.com", RT::kImage, true,
+     "/(https?:\\/\\/)104\\.154\\..{10,}/"},
+    {"/(https?:\\/\\/)104\\.154\\..{10,}/", "http://104.1544.1.2/abcdefghijkl", "a.com", RT::kImage, true, nullptr},
+    {"/\\.ME\\/[a-z]+\\./$script", "https://x.me/abc.js", "a.com", RT::kScript, true, "/\\.ME\\/[a-z]+\\./$script"},
 };
 // clang-format on
 
@@ -174,6 +205,31 @@ TEST_CASE("FilterSet table: syntax, options, exceptions", "[filters]") {
       CHECK(m->list == "test");
     }
   }
+}
+
+TEST_CASE("FilterSet method= uses the request's method, any case", "[filters]") {
+  FilterSet set = FilterSet::Parse("test", "/m.js$method=get|head\n/n.js$method=~post");
+  FilterContext ctx{"https://e.net/m.js", "a.com", RT::kScript, true, "GET"};
+  CHECK(set.Match(ctx));
+  ctx.method = "post";
+  CHECK_FALSE(set.Match(ctx));
+  ctx.url = "https://e.net/n.js";
+  CHECK_FALSE(set.Match(ctx));
+  ctx.method = "PUT";
+  CHECK(set.Match(ctx));
+}
+
+TEST_CASE("RegexTokens keeps only tokens any match must hold whole", "[filters]") {
+  using V = std::vector<std::string>;
+  CHECK(RegexTokens("(https?:\\/\\/)104\\.154\\..{100,}") == V{"154"});
+  CHECK(RegexTokens("\\w{30,}\\.Me\\/\\w{30,}\\.") == V{"me"});
+  CHECK(RegexTokens("^https?:\\/\\/.*\\.(club|bid)\\/.*") == V{});
+  CHECK(RegexTokens("\\/[0-9a-f]{32}\\/invoke\\.js") == V{"invoke"});
+  CHECK(RegexTokens("x{10,20}") == V{});
+  CHECK(RegexTokens("\\/ads\\/x?\\/track\\/") == V{"ads", "track"});
+  CHECK(RegexTokens("\\/ad\\/|\\/banner\\/") == V{});
+  CHECK(RegexTokens("\\/(ad|x)\\/pixel\\/") == V{"pixel"});
+  CHECK(RegexTokens("\\/a[/]b\\/cd\\/") == V{"cd"});
 }
 
 TEST_CASE("FilterSet verdict names the exception that applied", "[filters]") {

@@ -2,6 +2,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <memory>
 #include <utility>
 
 #include "worker/classify/filter_internal.h"
@@ -29,6 +30,40 @@ std::optional<uint16_t> TypeBit(std::string_view name) {
   return std::nullopt;
 }
 }  // namespace
+
+uint8_t MethodBit(std::string_view method) {
+  for (size_t i = 0; i < std::size(kMethods); ++i) {
+    const std::string_view m = kMethods[i];
+    if (method.size() == m.size() &&
+        std::equal(m.begin(), m.end(), method.begin(), [](char a, char b) { return a == Lower(b); })) {
+      return static_cast<uint8_t>(1u << i);
+    }
+  }
+  return 0;
+}
+
+bool HostMatchesDomain(std::string_view host, std::string_view domain) {
+  if (domain.ends_with(".*")) {
+    std::string_view stem = domain.substr(0, domain.size() - 1);  // "name."
+    for (size_t pos = 0; pos + stem.size() < host.size(); ++pos) {
+      if ((pos == 0 || host[pos - 1] == '.') && host.compare(pos, stem.size(), stem) == 0) return true;
+    }
+    return false;
+  }
+  if (!host.ends_with(domain)) return false;
+  return host.size() == domain.size() || host[host.size() - domain.size() - 1] == '.';
+}
+
+bool RequestOptionsAllow(const FilterSet::Filter& f, std::string_view request_host, uint8_t method_bit) {
+  // An unknown method matches no method= list but passes a negated-only one, as in uBlock Origin.
+  if (f.methods != 0 && !(f.methods & method_bit)) return false;
+  if (f.not_methods & method_bit) return false;
+  auto any = [&](const std::vector<std::string>& list) {
+    return std::any_of(list.begin(), list.end(), [&](const std::string& d) { return HostMatchesDomain(request_host, d); });
+  };
+  if (any(f.not_to_domains) || any(f.denyallow)) return false;
+  return f.to_domains.empty() || any(f.to_domains);
+}
 
 std::string LowerCopy(std::string_view s) {
   std::string out(s);
@@ -132,6 +167,38 @@ bool ParseNetworkFilter(std::string_view line, FilterSet::Filter& f, bool& inval
         }
         (not_d ? f.not_domains : f.domains).emplace_back(d);
       }
+    } else if ((name == "to" || name == "denyallow") && !neg) {
+      const bool to = name == "to";
+      for (size_t a = 0; a <= value.size();) {
+        size_t bar = value.find('|', a);
+        if (bar == std::string_view::npos) bar = value.size();
+        std::string_view d = value.substr(a, bar - a);
+        a = bar + 1;
+        const bool not_d = d.starts_with('~');
+        if (not_d) d.remove_prefix(1);
+        if (d.empty() || d.front() == '/' || d.front() == '.' || (not_d && !to)) {
+          invalid = true;
+          return false;
+        }
+        (to ? (not_d ? f.not_to_domains : f.to_domains) : f.denyallow).emplace_back(d);
+      }
+      f.request_options = true;
+    } else if (name == "method" && !neg) {
+      for (size_t a = 0; a <= value.size();) {
+        size_t bar = value.find('|', a);
+        if (bar == std::string_view::npos) bar = value.size();
+        std::string_view m = value.substr(a, bar - a);
+        a = bar + 1;
+        const bool not_m = m.starts_with('~');
+        if (not_m) m.remove_prefix(1);
+        const uint8_t bit = MethodBit(m);
+        if (bit == 0) {
+          invalid = true;
+          return false;
+        }
+        (not_m ? f.not_methods : f.methods) |= bit;
+      }
+      f.request_options = true;
     } else if (auto bit = TypeBit(name)) {
       (neg ? negative : positive) |= *bit;
     } else if (name == "important" && !neg) {
@@ -153,10 +220,13 @@ bool ParseNetworkFilter(std::string_view line, FilterSet::Filter& f, bool& inval
     f.regex = std::string(pattern.substr(1, pattern.size() - 2));
     re2::RE2::Options opts;
     opts.set_log_errors(false);
-    if (f.regex.empty() || !re2::RE2(f.regex, opts).ok()) {
+    opts.set_case_sensitive(f.match_case);
+    auto re = std::make_shared<const re2::RE2>(f.regex, opts);
+    if (f.regex.empty() || !re->ok()) {
       invalid = true;
       return false;
     }
+    f.re = std::move(re);
     return true;
   }
   f.pattern = ParsePattern(f.match_case ? std::string(pattern) : LowerCopy(pattern));

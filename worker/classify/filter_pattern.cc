@@ -118,4 +118,53 @@ std::vector<std::string> PatternTokens(const Pattern& p) {
   return out;
 }
 
+std::vector<std::string> RegexTokens(std::string_view re) {
+  // Literal runs: a char is literal when unescaped and not a metacharacter,
+  // or an escaped punctuation mark; a run ends at anything else, and a char
+  // followed by a quantifier is optional, so it ends the run before it.
+  std::vector<std::string> runs(1);
+  int depth = 0;
+  for (size_t i = 0; i < re.size(); ++i) {
+    char c = re[i];
+    size_t next = i + 1;
+    bool literal = false;
+    if (c == '\\' && i + 1 < re.size()) {
+      c = re[i + 1];
+      next = i + 2;
+      literal = !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'));
+    } else if (c == '[') {  // a class: skip to its end
+      size_t j = i + 1;
+      if (j < re.size() && re[j] == '^') ++j;
+      if (j < re.size() && re[j] == ']') ++j;
+      while (j < re.size() && re[j] != ']') j += re[j] == '\\' ? 2 : 1;
+      next = j + 1;
+    } else if (c == '{') {  // a counted repetition: its digits are no literals
+      size_t j = re.find('}', i);
+      next = j == std::string_view::npos ? re.size() : j + 1;
+    } else if (c == '(') {
+      ++depth;
+    } else if (c == ')') {
+      --depth;
+    } else if (c == '|') {
+      if (depth == 0) return {};
+    } else {
+      literal = std::string_view(".*+?{}^$").find(c) == std::string_view::npos;
+    }
+    const bool quantified = next < re.size() && std::string_view("*+?{").find(re[next]) != std::string_view::npos;
+    if (literal && depth == 0 && !quantified) {
+      runs.back().push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+    } else if (!runs.back().empty()) {
+      runs.emplace_back();
+    }
+    i = next - 1;
+  }
+  std::vector<std::string> out;
+  for (const std::string& run : runs) {
+    filter_detail::ForEachToken(run, [&](size_t a, size_t b) {
+      if (a > 0 && b < run.size()) out.push_back(run.substr(a, b - a));
+    });
+  }
+  return out;
+}
+
 }  // namespace worker::classify
