@@ -175,10 +175,12 @@ class Search {
       for (const pii::MultiSearch::Hit& hit : hits) {
         if (!needles_[hit.pattern].bounded) containers.push_back(hit);
       }
+      std::optional<pii::ParameterIndex> parameters;  // built for the first hit that needs it
+      std::set<std::pair<size_t, std::optional<std::string>>> tried;  // (needle, parameter) recorded
       for (const pii::MultiSearch::Hit& hit : hits) {
         if (accepted.count(needles_[hit.pattern].field)) continue;
         if (needles_[hit.pattern].bounded && InsideLongerHit(hit, containers)) continue;
-        if (TryHit(views[v], hit, v, w)) accepted_here.insert(needles_[hit.pattern].field);
+        if (TryHit(views[v], hit, v, w, parameters, tried)) accepted_here.insert(needles_[hit.pattern].field);
       }
       accepted.insert(accepted_here.begin(), accepted_here.end());
     }
@@ -201,7 +203,9 @@ class Search {
   }
 
   // Records the hit unless a rule rejects it; true when it counts.
-  bool TryHit(std::string_view text, const pii::MultiSearch::Hit& hit, int view, const Where& w) {
+  bool TryHit(std::string_view text, const pii::MultiSearch::Hit& hit, int view, const Where& w,
+              std::optional<pii::ParameterIndex>& parameters,
+              std::set<std::pair<size_t, std::optional<std::string>>>& tried) {
     const Needle& n = needles_[hit.pattern];
     if (n.third_party_only && !w.third_party) return false;
     size_t end = hit.begin + n.text.size();
@@ -209,8 +213,12 @@ class Search {
                       (end < text.size() && IsTokenChar(text[end])))) {
       return false;
     }
-    std::optional<std::string> parameter = pii::ParameterAt(text, hit.begin);
+    if (!parameters) parameters.emplace(text);
+    std::optional<std::string> parameter = parameters->At(hit.begin);
     if (n.bounded && !parameter) return false;
+    // The same needle in the same parameter again (a value repeated 10,000
+    // times in a body) makes the same record: skip the work.
+    if (!tried.emplace(hit.pattern, parameter).second) return true;
     PiiLeakRecord r;
     r.visit_id = visit_.visit.visit_id;
     r.request_id = w.request_id;
@@ -228,7 +236,7 @@ class Search {
     r.normalization = n.normalization;
     r.sensitive_terms = n.sensitive_terms;
     if (parameter) r.parameter = Printable(pii::PercentDecode(*parameter));
-    r.evidence = Evidence(text, hit.begin, n.text.size());
+    r.evidence = Evidence(text, hit.begin, n.text.size());  // ~200 bytes: cheap next to the key
     Add(std::move(r), w);
     return true;
   }
@@ -274,14 +282,14 @@ class Search {
   void Add(PiiLeakRecord r, const Where& w) {
     r.header_name = w.header_name;
     r.where = w.where;
+    auto key = std::make_tuple(r.request_id, r.field, r.encoding, r.wrapped, r.where, r.header_name, r.parameter);
+    if (!keys_.insert(std::move(key)).second) return;
     r.third_party = w.third_party;
     r.timing = w.timing;
     std::string url = w.url;
     if (url.rfind("ws", 0) == 0) url.replace(0, 2, "http");  // curl parses ws:// only when built with it
     r.recipient_host = normalize::HostOf(url);
     r.recipient_domain = normalize::RegistrableDomain(r.recipient_host);
-    auto key = std::make_tuple(r.request_id, r.field, r.encoding, r.wrapped, r.where, r.header_name, r.parameter);
-    if (!keys_.insert(key).second) return;
     records_.push_back(std::move(r));
   }
 

@@ -12,6 +12,11 @@ MultiSearch::MultiSearch(const std::vector<std::string>& patterns) {
     lengths_.push_back(static_cast<uint32_t>(p.size()));
   }
   // The trie, in delta_ with 0 for "no edge" (the root is never a child).
+  // Reserved whole: growing a table of megabytes step by step cost more than the search.
+  size_t max_states = 1;
+  for (const std::string& p : patterns) max_states += p.size();
+  delta_.reserve(max_states * classes_);
+  output_.reserve(max_states);
   delta_.assign(classes_, 0);
   output_.assign(1, -1);
   for (size_t i = 0; i < patterns.size(); ++i) {
@@ -51,13 +56,24 @@ MultiSearch::MultiSearch(const std::vector<std::string>& patterns) {
       }
     }
   }
+  // The search loop's table, made in place: each entry becomes the target's
+  // row offset, shifted left, with bit 0 set when the target reports a pattern.
+  for (int32_t& entry : delta_) {
+    bool reports = output_[entry] >= 0 || dict_link_[entry] >= 0;
+    entry = ((entry * classes_) << 1) | (reports ? 1 : 0);
+  }
+  table_ = std::move(delta_);
 }
 
 std::vector<MultiSearch::Hit> MultiSearch::Search(std::string_view text) const {
   std::vector<Hit> hits;
-  int32_t state = 0;
+  const int32_t* table = table_.data();
+  const uint8_t* class_of = class_of_;
+  int32_t entry = 0;  // the root's row, no output
   for (size_t i = 0; i < text.size(); ++i) {
-    state = Next(state, static_cast<unsigned char>(text[i]));
+    entry = table[(entry >> 1) + class_of[static_cast<unsigned char>(text[i])]];
+    if ((entry & 1) == 0) continue;
+    int32_t state = (entry >> 1) / classes_;
     for (int32_t s = output_[state] >= 0 ? state : dict_link_[state]; s >= 0; s = dict_link_[s]) {
       size_t p = static_cast<size_t>(output_[s]);
       hits.push_back({p, i + 1 - lengths_[p]});

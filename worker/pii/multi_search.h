@@ -28,11 +28,10 @@ class MultiSearch {
   size_t states() const { return output_.size(); }
 
  private:
-  int32_t Next(int32_t state, unsigned char byte) const { return delta_[state * classes_ + class_of_[byte]]; }
-
   uint8_t class_of_[256] = {};
   int32_t classes_ = 1;
-  std::vector<int32_t> delta_;       // state * classes_ + class -> state
+  std::vector<int32_t> delta_;       // while building: state * classes_ + class -> state
+  std::vector<int32_t> table_;       // built: the same entries as (state * classes_) << 1 | reports-a-pattern
   std::vector<int32_t> output_;      // state -> pattern ending here, or -1
   std::vector<int32_t> dict_link_;   // state -> nearest proper suffix state with an output, or -1
   std::vector<uint32_t> lengths_;    // pattern -> length

@@ -323,6 +323,20 @@ TEST_CASE("pii: ParameterAt names the query, JSON or cookie parameter of a posit
   CHECK(pii::ParameterAt("/path/xyz", 6) == std::nullopt);
 }
 
+TEST_CASE("pii: ParameterIndex answers as ParameterAt at every position", "[pii]") {
+  std::string long_value = "x=" + std::string(1100, 'a') + "b";
+  for (std::string_view text : {std::string_view(R"(/p?a=1&ud[em]=x {"u": {"em": "y"}, "l": ["a", "z"]} k=v; c=d <i>)"),
+                                std::string_view(long_value)}) {
+    pii::ParameterIndex index(text);
+    for (size_t pos = 0; pos <= text.size(); ++pos) {
+      INFO(pos);
+      CHECK(index.At(pos) == pii::ParameterAt(text, pos));
+    }
+  }
+  CHECK(pii::ParameterIndex(long_value).At(1024 + 1) == "x");
+  CHECK(pii::ParameterIndex(long_value).At(1025 + 1) == std::nullopt);  // more than 1 KB after the '='
+}
+
 TEST_CASE("pii: sensitive terms are whole words, in path and query only", "[pii]") {
   auto terms = HealthSensitiveTerms();
   CHECK(terms.size() >= 40);

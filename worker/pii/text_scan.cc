@@ -1,5 +1,6 @@
 #include "worker/pii/text_scan.h"
 
+#include <algorithm>
 #include <cctype>
 
 #include "worker/normalize/url.h"
@@ -31,28 +32,57 @@ std::string Words(std::string_view text) {
 
 }  // namespace
 
+namespace {
+
+constexpr size_t kMaxLookBack = 1024;
+
+bool IsStop(char c) {
+  return c == '&' || c == '?' || c == ',' || c == '{' || c == '}' || c == '<' || c == '>' || c == '\n' || c == '\r';
+}
+
+bool IsMark(std::string_view text, size_t i) {
+  char c = text[i];
+  return c == '=' || (c == ':' && i >= 2 && text[i - 1] == '"') || IsStop(c);
+}
+
+// The parameter named by the mark at `i` (see ParameterAt).
+std::optional<std::string> NameAtMark(std::string_view text, size_t i) {
+  if (IsStop(text[i])) return std::nullopt;
+  std::string_view name;
+  if (text[i] == '=') {
+    size_t j = i;
+    while (j > 0 && !IsNameEnd(text[j - 1])) --j;
+    name = text.substr(j, i - j);
+  } else {
+    size_t open = text.rfind('"', i - 2);
+    if (open == std::string_view::npos) return std::nullopt;
+    name = text.substr(open + 1, i - 2 - open);
+  }
+  return IsPlausibleName(name) ? std::optional<std::string>(name) : std::nullopt;
+}
+
+}  // namespace
+
 std::optional<std::string> ParameterAt(std::string_view text, size_t pos) {
-  size_t stop = pos > 1024 ? pos - 1024 : 0;
+  size_t stop = pos > kMaxLookBack ? pos - kMaxLookBack : 0;
   for (size_t i = pos; i-- > stop;) {
-    char c = text[i];
-    if (c == '=') {
-      size_t j = i;
-      while (j > 0 && !IsNameEnd(text[j - 1])) --j;
-      std::string_view name = text.substr(j, i - j);
-      return IsPlausibleName(name) ? std::optional<std::string>(name) : std::nullopt;
-    }
-    if (c == ':' && i >= 2 && text[i - 1] == '"') {
-      size_t open = text.rfind('"', i - 2);
-      if (open == std::string_view::npos) return std::nullopt;
-      std::string_view name = text.substr(open + 1, i - 2 - open);
-      return IsPlausibleName(name) ? std::optional<std::string>(name) : std::nullopt;
-    }
-    if (c == '&' || c == '?' || c == ',' || c == '{' || c == '}' || c == '<' || c == '>' || c == '\n' ||
-        c == '\r') {
-      return std::nullopt;
-    }
+    if (IsMark(text, i)) return NameAtMark(text, i);
   }
   return std::nullopt;
+}
+
+ParameterIndex::ParameterIndex(std::string_view text) : text_(text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (IsMark(text, i)) marks_.push_back(i);
+  }
+}
+
+std::optional<std::string> ParameterIndex::At(size_t pos) const {
+  auto it = std::lower_bound(marks_.begin(), marks_.end(), pos);  // first mark at or after pos
+  if (it == marks_.begin()) return std::nullopt;
+  size_t mark = *--it;
+  if (pos - mark > kMaxLookBack) return std::nullopt;
+  return NameAtMark(text_, mark);
 }
 
 void ForEachParam(std::string_view text, const std::function<void(std::string_view, std::string_view)>& fn) {

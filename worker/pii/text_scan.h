@@ -18,6 +18,20 @@ namespace worker::pii {
 // an array element after a comma, markup (a '<', '>' or line end comes first).
 std::optional<std::string> ParameterAt(std::string_view text, size_t pos);
 
+// ParameterAt for many positions of one text: one pass over the text records
+// where each '=', '"name":' and stop character is, then each lookup is a
+// binary search. Borrows `text`, which must outlive it.
+class ParameterIndex {
+ public:
+  explicit ParameterIndex(std::string_view text);
+  ParameterIndex(std::string&&, size_t) = delete;
+  std::optional<std::string> At(size_t pos) const;
+
+ private:
+  std::string_view text_;
+  std::vector<size_t> marks_;  // offsets of '=', of ':' after '"', and of stop characters
+};
+
 // Calls `fn(name, raw_value)` for each `name=value` of a query or form body
 // (split on '&' and line ends; no decoding).
 void ForEachParam(std::string_view text, const std::function<void(std::string_view, std::string_view)>& fn);
