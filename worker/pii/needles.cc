@@ -58,6 +58,17 @@ std::vector<std::pair<std::string, std::vector<Form>>> FieldForms(const CanaryId
   };
 }
 
+// The base64 characters that depend on `v` alone when `v` starts `offset`
+// (0, 1 or 2) bytes into a 3-byte group of a larger base64 text, e.g. an email
+// inside base64 of a JSON object: the characters before and after mix in
+// the neighbours' bits.
+std::string Base64Embedded(std::string_view v, int offset, bool url_safe) {
+  std::string encoded = Base64(std::string(static_cast<size_t>(offset), '\0') + std::string(v), url_safe);
+  size_t first = (8 * static_cast<size_t>(offset) + 5) / 6;  // first character with no filler bits
+  size_t last = 8 * (static_cast<size_t>(offset) + v.size()) / 6;  // characters wholly inside the value
+  return last > first ? encoded.substr(first, last - first) : "";
+}
+
 bool IsShort(std::string_view field) {
   return field == "first_name" || field == "last_name" || field == "postcode";
 }
@@ -165,6 +176,11 @@ std::vector<Needle> CanaryNeedles(const CanaryIdentity& canary) {
         add(PercentEncode(v, true), field, "url", "form", form, false);
         add(Base64(v, false), field, "base64", "base64", form, false);
         add(Base64(v, true), field, "base64", "base64url", form, false);
+        for (int offset : {0, 1, 2}) {
+          if (v.size() < 8) continue;  // too few whole characters to be specific
+          add(Base64Embedded(v, offset, false), field, "base64", "base64", form, false);
+          add(Base64Embedded(v, offset, true), field, "base64", "base64url", form, false);
+        }
       }
       for (const char* algorithm : {"md5", "sha1", "sha256", "sha512"}) {
         std::string digest = Digest(algorithm, v);

@@ -1,7 +1,9 @@
 // The strings a leak search looks for: each canary field in the forms
 // trackers normalize it to (Meta / Google / TikTok advanced matching), each
-// form plain, percent-encoded, base64 and hashed (MD5, SHA-1, SHA-256,
-// SHA-512 via OpenSSL EVP; hex in both cases and base64 of the raw digest).
+// form plain, percent-encoded, base64 (standard and URL-safe, on its own and
+// inside a longer base64 text at each of the 3 alignments) and hashed (MD5,
+// SHA-1, SHA-256, SHA-512 via OpenSSL EVP; hex in both cases and base64 of
+// the raw digest).
 // Pure functions; thread-safe.
 #pragma once
 

@@ -115,6 +115,24 @@ TEST_CASE("pii: base64 of the plain email in a Cookie header", "[pii]") {
   CHECK(leaks[0].parameter == "_tid");
 }
 
+TEST_CASE("pii: the email inside a base64-encoded JSON payload, at any alignment", "[pii]") {
+  // base64 of {"e":"jane.doe.trackscan@example.com"} and of {"em":"..."}: the
+  // email starts 6 and 7 bytes in (offsets 0 and 1 of a 3-byte group), and
+  // of {"eml":"..."} 8 bytes in (offset 2). Encoded with Python's base64.
+  for (const char* payload : {"eyJlIjoiamFuZS5kb2UudHJhY2tzY2FuQGV4YW1wbGUuY29tIn0=",
+                              "eyJlbSI6ImphbmUuZG9lLnRyYWNrc2NhbkBleGFtcGxlLmNvbSJ9",
+                              "eyJlbWwiOiJqYW5lLmRvZS50cmFja3NjYW5AZXhhbXBsZS5jb20ifQ=="}) {
+    INFO(payload);
+    auto leaks = FindPiiLeaks(Visit({Request("b1", std::string("https://t.tracker.test/e?p=") + payload, true)}),
+                              Options());
+    INFO(Describe(leaks));
+    REQUIRE(leaks.size() == 1);
+    CHECK(leaks[0].field == "email");
+    CHECK(leaks[0].encoding == "base64");
+    CHECK(leaks[0].parameter == "p");
+  }
+}
+
 TEST_CASE("pii: SHA-256 of the phone's digits with the country code", "[pii]") {
   auto leaks = FindPiiLeaks(
       Visit({Request("r4", std::string("https://www.facebook.com/tr/?id=42&ev=Lead&ud[ph]=") + kPhoneDigitsSha256,
