@@ -14,7 +14,8 @@ from conftest import RECORD_TYPES, REPO, SCHEMA_DIR
 
 RECORDS_H = os.path.join(REPO, "worker", "records.h")
 # Record structs kept beside their producer rather than in records.h.
-RECORD_HEADERS = [RECORDS_H, os.path.join(REPO, "worker", "decode", "tracker_event.h")]
+RECORD_HEADERS = [RECORDS_H, os.path.join(REPO, "worker", "decode", "tracker_event.h"),
+                  os.path.join(REPO, "worker", "pii", "pii_leak.h")]
 EXAMPLES = sorted(glob.glob(os.path.join(SCHEMA_DIR, "examples", "*.json")))
 
 
