@@ -12,7 +12,8 @@ import pytest
 
 from conftest import RECORD_TYPES, REPO, SCHEMA_DIR
 
-RECORDS_H = os.path.join(REPO, "worker", "records.h")
+RECORDS_H = [os.path.join(REPO, "worker", "records.h"),
+             os.path.join(REPO, "worker", "instrument", "records.h")]
 EXAMPLES = sorted(glob.glob(os.path.join(SCHEMA_DIR, "examples", "*.json")))
 
 
@@ -36,7 +37,7 @@ def schema_of(record_type):
 
 def struct_fields():
     """type -> member names, parsed from `struct XRecord {  // type "x"` blocks."""
-    text = open(RECORDS_H).read()
+    text = "\n".join(open(path).read() for path in RECORDS_H)
     fields = {}
     for record_type, body in re.findall(r'struct \w+Record \{\s*// type "(\w+)"[^\n]*(.*?)\n\};', text, re.S):
         body = re.sub(r"//[^\n]*", "", body)
