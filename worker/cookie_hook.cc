@@ -5,47 +5,6 @@
 namespace worker {
 namespace {
 
-// Chromium installs the binding in a new document after this hook has run,
-// so it is looked up at the first report, then taken off the globals. The
-// setters are wrapped in Proxies so they keep their native names and
-// toString. The stack is read from an Error: the first URL frame that is not
-// the hook itself is the writer.
-constexpr const char* kHookTemplate = R"JS((() => {
-  const name = "@BINDING@";
-  let binding = null;
-  const send = (message) => {
-    if (!binding && typeof globalThis[name] === "function") {
-      binding = globalThis[name];
-      try { delete globalThis[name]; } catch (e) {}
-    }
-    if (binding) binding(message);
-  };
-  const stackUrls = () => {
-    const out = [];
-    const re = /((?:https?|file|blob|chrome-extension):\/\/[^\s)]+?):\d+:\d+/g;
-    let m; const s = String(new Error().stack || "");
-    while ((m = re.exec(s)) !== null) if (!out.includes(m[1])) out.push(m[1]);
-    return out;
-  };
-  const report = (api, cookie) => {
-    try { send([api, String(location.href), String(cookie), stackUrls().join("\x1e")].join("\x1f")); } catch (e) {}
-  };
-  const desc = Object.getOwnPropertyDescriptor(Document.prototype, "cookie");
-  if (desc && desc.set) {
-    Object.defineProperty(Document.prototype, "cookie", {
-      configurable: true, enumerable: desc.enumerable, get: desc.get,
-      set: new Proxy(desc.set, { apply(target, self, args) {
-        report("document.cookie", args[0]); return Reflect.apply(target, self, args); } }),
-    });
-  }
-  if (typeof CookieStore !== "undefined" && CookieStore.prototype.set) {
-    CookieStore.prototype.set = new Proxy(CookieStore.prototype.set, { apply(target, self, args) {
-      const a = args[0];
-      report("cookieStore", (a && typeof a === "object") ? `${a.name}=${a.value}` : `${a}=${args[1]}`);
-      return Reflect.apply(target, self, args); } });
-  }
-})();)JS";
-
 std::vector<std::string_view> Split(std::string_view s, char sep) {
   std::vector<std::string_view> parts;
   size_t start = 0;
@@ -59,13 +18,6 @@ std::vector<std::string_view> Split(std::string_view s, char sep) {
 }
 
 }  // namespace
-
-std::string CookieHookSource(std::string_view binding) {
-  std::string source = kHookTemplate;
-  const std::string marker = "@BINDING@";
-  source.replace(source.find(marker), marker.size(), binding);
-  return source;
-}
 
 std::optional<CookieWriteRecord> ParseCookieHookPayload(std::string_view payload) {
   auto fields = Split(payload, '\x1f');

@@ -1,9 +1,7 @@
-// The page-side hook that reports document.cookie and cookieStore writes with
-// the scripts that made them (the second of the three cookie sources; see
-// cookie_ledger.h). Installed in every page and frame before any page script
-// runs (Page.addScriptToEvaluateOnNewDocument); it reports through a
-// Runtime binding, which it removes from the page's globals at once.
-// Pure functions; thread-safe.
+// Decodes the cookie reports of the page-side instrumentation script
+// (worker/instrument/hook_source.h): document.cookie and cookieStore writes
+// with the scripts that made them (the second of the three cookie sources;
+// see cookie_ledger.h). Pure functions; thread-safe.
 #pragma once
 
 #include <optional>
@@ -13,9 +11,6 @@
 #include "worker/records.h"
 
 namespace worker {
-
-// The JavaScript source, reporting through the binding named `binding`.
-std::string CookieHookSource(std::string_view binding);
 
 // Decodes one Runtime.bindingCalled payload: fields separated by U+001F
 // (api, frame URL, cookie string, stack URLs separated by U+001E). A separator

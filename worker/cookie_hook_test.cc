@@ -29,11 +29,5 @@ TEST_CASE("malformed cookie hook payloads are refused", "[worker][cookie_hook]")
   }
 }
 
-TEST_CASE("the hook source names its binding and keeps no placeholder", "[worker][cookie_hook]") {
-  std::string source = CookieHookSource("__ts0123456789ab");
-  CHECK(source.find("\"__ts0123456789ab\"") != std::string::npos);
-  CHECK(source.find("@BINDING@") == std::string::npos);
-}
-
 }  // namespace
 }  // namespace worker

@@ -249,6 +249,31 @@ std::string ToJson(const DownloadRecord& r) {
   return j.Done();
 }
 
+// ---- issue 4: fingerprinting and session recording (worker/instrument/records.h) ----
+
+std::string ToJson(const FingerprintRecord& r) {
+  Json j("fingerprint");
+  j.Field("visit_id", r.visit_id);
+  j.Field("technique", r.technique);
+  j.Field("script_url", r.script_url);
+  j.Field("script_domain", r.script_domain);
+  j.Field("third_party", r.third_party);
+  j.Field("frame_url", r.frame_url);
+  j.Field("evidence", r.evidence);
+  return j.Done();
+}
+
+std::string ToJson(const SessionRecorderRecord& r) {
+  Json j("session_recorder");
+  j.Field("visit_id", r.visit_id);
+  j.Field("vendor", r.vendor);
+  j.Field("detected_by", r.detected_by);
+  j.Field("script_url", r.script_url);
+  j.Field("request_ids", r.request_ids);
+  j.Field("evidence", r.evidence);
+  return j.Done();
+}
+
 // One fwrite per line, newline included, so a failed write never leaves a
 // record without its terminator in the buffer.
 common::Status RecordWriter::WriteLine(const std::string& line) {

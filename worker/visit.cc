@@ -7,6 +7,7 @@
 #include "cdp/protocol/decode.h"
 #include "worker/clock_format.h"
 #include "worker/cookie_hook.h"
+#include "worker/instrument/hook_source.h"
 #include "worker/normalize/registrable_domain.h"
 
 namespace worker {
@@ -156,11 +157,15 @@ void Visit::SetUpTarget(Target& t) {
        cdp::JsonObject().Set("maxPostDataSize", static_cast<int64_t>(options_.post_data_cap)).Build());
   // A paused worker answers only what the browser process handles (Network);
   // anything for its own thread waits until it runs, so it is sent after.
+  // Workers get no instrumentation: Runtime.addBinding + enable + evaluate
+  // queued before runIfWaitingForDebugger are answered when the worker
+  // starts, but no binding call ever arrives and the session answers nothing
+  // after (Chromium 156; see test_fingerprint.py's xfail worker test).
   if (IsFrame(t.type)) {
     send("Page.enable", "{}");
     send("Runtime.addBinding", cdp::JsonObject().Set("name", cookie_binding_).Build());
     send("Page.addScriptToEvaluateOnNewDocument",
-         cdp::JsonObject().Set("source", CookieHookSource(cookie_binding_)).Set("runImmediately", true).Build());
+         cdp::JsonObject().Set("source", InstrumentSource(cookie_binding_)).Set("runImmediately", true).Build());
     send("Runtime.enable", "{}");
     send("Debugger.enable", "{}");
     send("Debugger.setAsyncCallStackDepth", R"({"maxDepth":32})");
@@ -344,7 +349,10 @@ void Visit::Handle(Target& t, const p::JavascriptDialogOpening& e) {
 void Visit::Handle(Target&, const p::BindingCalled& e) {
   if (e.name != cookie_binding_) return;
   auto write = ParseCookieHookPayload(e.payload);
-  if (!write) return;
+  if (!write) {
+    if (auto calls = ParseApiCallsPayload(e.payload)) api_calls_.Add(std::move(*calls));
+    return;
+  }
   write->visit_id = record_.visit_id;
   write->third_party = write->script_url && normalize::IsThirdParty(*write->script_url, record_.site);
   cookies_.OnScriptWrite(*write);
@@ -442,6 +450,7 @@ void Visit::Complete(std::vector<p::Cookie> jar) {
   }
   result_.cookies = cookies_.Finish(jar);
   result_.cookie_writes = cookies_.writes();
+  result_.api_calls = api_calls_.Take();
   record_.request_count = static_cast<int64_t>(result_.requests.size());
   record_.cookie_count = static_cast<int64_t>(result_.cookies.size());
   result_.visit = record_;

@@ -25,6 +25,7 @@
 #include "cdp/connection.h"
 #include "common/loop.h"
 #include "worker/cookie_ledger.h"
+#include "worker/instrument/api_calls.h"
 #include "worker/network/request_tracker.h"
 #include "worker/records.h"
 
@@ -47,12 +48,14 @@ struct VisitResult {
   std::vector<DialogRecord> dialogs;
   std::vector<PopupRecord> popups;
   std::vector<DownloadRecord> downloads;
+  std::vector<ApiCallRecord> api_calls;  // for DetectFingerprinting / DetectSessionRecorders
   bool browser_lost = false;  // the browser died mid-visit; a retry is worthwhile
 };
 
 class Visit {
  public:
-  // `cookie_binding` is the Runtime binding the cookie hook reports through.
+  // `cookie_binding` is the Runtime binding the instrumentation script
+  // (cookie writes and API use) reports through.
   Visit(cdp::Connection& browser, common::Loop& loop, const VisitOptions& options,
         std::string context_id, std::string cookie_binding);
   ~Visit();
@@ -122,6 +125,7 @@ class Visit {
   Target* main_ = nullptr;
   std::unordered_map<std::string, std::string> frames_;  // frame id -> last URL
   CookieLedger cookies_;
+  ApiCallLog api_calls_;
   VisitResult result_;
 
   common::TimePoint started_, navigated_, last_activity_;

@@ -41,10 +41,12 @@ HOSTS = [
     "hop1.test", "hop2.test", "hop3.test",
     "site-a.test", "site-b.test", "site-c.test",
     "www.facebook.com",  # HSTS-preloaded: Chromium only ever speaks TLS to it
+    "fp.test", "fpjs.test", "fpframe.test",  # fingerprinting (pages/fp.test/)
+    "www.clarity.ms", "y.clarity.ms",  # a session recorder on a listed vendor's hosts
 ]
 
 # Trackers answer any path with a pixel, so pages can vary query strings freely.
-PIXEL_HOSTS = {"tracker.test", "ads.tracker2.test", "www.facebook.com"}
+PIXEL_HOSTS = {"tracker.test", "ads.tracker2.test", "www.facebook.com", "fpjs.test", "y.clarity.ms"}
 
 # Long enough to outlive any visit, short enough that a forgotten connection
 # does not keep a thread for the whole session.
@@ -198,6 +200,11 @@ ROUTES = {
     ("*", "/ws"): websocket,
     ("*", "/echo-cookies"): echo_cookies,
     ("*", "/pixel.gif"): pixel,
+    # fingerprinting fixtures: every file lives in pages/fp.test/
+    ("fpjs.test", "/fp.js"): page("fp.test/fpjs.js"),
+    ("fpframe.test", "/audio.html"): page("fp.test/audio-frame.html"),
+    ("fpframe.test", "/audio.js"): page("fp.test/audio.js"),
+    ("www.clarity.ms", "/s/recorder.js"): page("fp.test/recorder.js"),
 }
 
 

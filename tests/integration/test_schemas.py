@@ -15,7 +15,8 @@ from conftest import RECORD_TYPES, REPO, SCHEMA_DIR
 RECORDS_H = os.path.join(REPO, "worker", "records.h")
 # Record structs kept beside their producer rather than in records.h.
 RECORD_HEADERS = [RECORDS_H, os.path.join(REPO, "worker", "decode", "tracker_event.h"),
-                  os.path.join(REPO, "worker", "pii", "pii_leak.h")]
+                  os.path.join(REPO, "worker", "pii", "pii_leak.h"),
+                  os.path.join(REPO, "worker", "instrument", "records.h")]
 EXAMPLES = sorted(glob.glob(os.path.join(SCHEMA_DIR, "examples", "*.json")))
 
 
@@ -39,7 +40,8 @@ def schema_of(record_type):
 
 def struct_fields():
     """type -> member names, parsed from `struct XRecord {  // type "x"` blocks."""
-    text = "\n".join(open(path).read() for path in RECORD_HEADERS)
+    text = "
+".join(open(path).read() for path in RECORD_HEADERS)
     fields = {}
     for record_type, body in re.findall(r'struct \w+Record \{\s*// type "(\w+)"[^\n]*(.*?)\n\};', text, re.S):
         body = re.sub(r"//[^\n]*", "", body)
