@@ -7,6 +7,7 @@
 #include <iostream>
 #include <random>
 
+#include "worker/interact/records_json.h"
 #include "worker/normalize/private_address.h"
 #include "worker/process_stats.h"
 #include "worker/normalize/registrable_domain.h"
@@ -81,6 +82,8 @@ common::Status WriteResult(RecordWriter& writer, const VisitResult& result) {
   WriteAll(writer, result.dialogs, &status);
   WriteAll(writer, result.popups, &status);
   WriteAll(writer, result.downloads, &status);
+  WriteAll(writer, result.consents, &status);
+  WriteAll(writer, result.interactions, &status);
   if (status.ok()) status = writer.Flush();
   return status;
 }

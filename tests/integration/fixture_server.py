@@ -41,6 +41,7 @@ HOSTS = [
     "hop1.test", "hop2.test", "hop3.test",
     "site-a.test", "site-b.test", "site-c.test",
     "www.facebook.com",  # HSTS-preloaded: Chromium only ever speaks TLS to it
+    "forms.test", "widget.test",  # interaction and consent pages (issue 4)
 ]
 
 # Trackers answer any path with a pixel, so pages can vary query strings freely.
@@ -194,6 +195,7 @@ ROUTES = {
     ("hop3.test", "/r3"): redirect(307, "http://tracker.test/chain-end.gif?from=hop3"),
     ("www.clinic.test", "/error500"): status_page(500),
     ("www.clinic.test", "/download/report.csv"): download,
+    ("widget.test", "/newsletter.html"): page("forms.test/newsletter.html"),
     ("*", "/hold"): hold,
     ("*", "/ws"): websocket,
     ("*", "/echo-cookies"): echo_cookies,
