@@ -16,6 +16,7 @@
 #include "coordinator/run_report.h"
 #include "coordinator/submit.h"
 #include "worker/fleet_worker.h"
+#include "worker/interact/autoconsent.h"
 #include "worker/scan_command.h"
 
 namespace {
@@ -44,6 +45,46 @@ void AddVisitFlags(CLI::App& app, worker::ScanOptions& o, VisitFlags& v) {
   app.add_option("--chrome-flag", o.launch.extra_flags,
                  "Extra Chromium flag, repeatable (e.g. --chrome-flag=--host-resolver-rules=...)")
       ->allow_extra_args(false);
+}
+
+// Interaction and consent (issue 4); `trackscan scan` only for now.
+struct InteractFlags {
+  std::string interact = "all", consent = "none";
+};
+
+void AddInteractFlags(CLI::App& app, worker::interact::InteractOptions& o, InteractFlags& f) {
+  app.add_option("--interact", f.interact, "After the load event: type a canary identity into form fields "
+                 "and/or click calls to action (never submitting, never paying)")
+      ->check(CLI::IsMember({"none", "type", "click", "all"}))->capture_default_str();
+  app.add_option("--canary-email", o.canary.email, "Email typed into email fields")->capture_default_str();
+  app.add_option("--canary-phone", o.canary.phone, "Phone number typed into phone fields")->capture_default_str();
+  app.add_option("--canary-first-name", o.canary.first_name, "Given name typed")->capture_default_str();
+  app.add_option("--canary-last-name", o.canary.last_name, "Family name typed")->capture_default_str();
+  app.add_option("--canary-postcode", o.canary.postcode, "Postal code typed")->capture_default_str();
+  app.add_option("--max-clicks", o.max_clicks, "Calls to action clicked per visit, at most")
+      ->check(CLI::Range(0, 50))->capture_default_str();
+  app.add_option("--click-words", o.click_words, "Comma-separated: click buttons and links whose text has one")
+      ->delimiter(',')->capture_default_str();
+  app.add_option("--never-click-words", o.never_click_words,
+                 "Comma-separated: never click an element whose text or link has one (payment)")
+      ->delimiter(',')->capture_default_str();
+  app.add_option("--consent", f.consent, "Answer consent banners with DuckDuckGo autoconsent before interacting")
+      ->check(CLI::IsMember({"none", "reject", "accept"}))->capture_default_str();
+  app.add_option("--autoconsent-dir", o.autoconsent_dir,
+                 "The @duckduckgo/autoconsent package (dist/autoconsent.playwright.js, rules/rules.json)")
+      ->capture_default_str();
+}
+
+void ApplyInteractFlags(worker::interact::InteractOptions& o, const InteractFlags& f) {
+  o.mode = worker::interact::ParseInteractMode(f.interact).value();  // checked by CLI11
+  o.consent = worker::interact::ParseConsentMode(f.consent).value();
+}
+
+// A missing autoconsent fails the scan before Chromium starts, not each visit.
+common::Status CheckConsent(const worker::interact::InteractOptions& o) {
+  if (o.consent == worker::interact::ConsentMode::kNone) return common::Status::Ok();
+  auto source = worker::interact::LoadAutoconsentSource(o.autoconsent_dir, "check", o.consent);
+  return source.ok() ? common::Status::Ok() : source.status();
 }
 
 void ApplyVisitFlags(worker::ScanOptions& o, const VisitFlags& v) {
@@ -105,6 +146,9 @@ int main(int argc, char** argv) {
   scan->add_option("--attempts", scan_options.scan.max_attempts, "Tries of a visit whose browser crashed")
       ->check(CLI::Range(1, 10))->capture_default_str();
   AddVisitFlags(*scan, scan_options.scan, scan_visit);
+  InteractFlags scan_interact;
+  scan_options.scan.visit.interact.autoconsent_dir = "data/node_modules/@duckduckgo/autoconsent";
+  AddInteractFlags(*scan, scan_options.scan.visit.interact, scan_interact);
   scan->add_flag("--allow-private-targets", scan_options.allow_private_targets,
                  "Allow entry URLs whose host resolves to a loopback, private or link-local address");
 
@@ -225,6 +269,8 @@ int main(int argc, char** argv) {
 
   if (scan->parsed()) {
     ApplyVisitFlags(scan_options.scan, scan_visit);
+    ApplyInteractFlags(scan_options.scan.visit.interact, scan_interact);
+    if (auto s = CheckConsent(scan_options.scan.visit.interact); !s.ok()) return Fail(s.message() + " (--autoconsent-dir)", 2);
     return worker::RunScanCommand(std::move(scan_options));
   }
   if (crawl->parsed()) {

@@ -126,4 +126,33 @@ struct DownloadRecord {  // type "download"
   std::string action;  // denied
 };
 
+// ---- issue 4: interaction and consent (worker/interact/) ----
+
+struct InteractionRecord {  // type "interaction": one action of the interaction step
+  std::string visit_id;
+  std::string action;                      // type | click | submit (a submit event seen, and cancelled)
+  std::optional<std::string> field_kind;   // type: email | phone | first_name | last_name | full_name | postcode | search
+  std::optional<std::string> value;        // type: the text typed
+  std::optional<std::string> button_text;  // click: the element's visible text
+  std::string element_tag;
+  std::optional<std::string> element_id, element_name, element_type;
+  std::string selector;                    // short CSS path, for a human
+  std::string frame_url;
+  double wall_time = 0;                    // seconds since epoch, when the action started
+  bool ok = true;
+  std::optional<std::string> error;
+};
+
+struct ConsentRecord {  // type "consent": what autoconsent did in one frame
+  std::string visit_id;
+  std::string mode;                       // reject | accept
+  std::optional<std::string> cmp;         // the consent manager's rule name; null when none was found
+  std::string action;                     // opt_out | opt_in | none
+  std::string result;                     // done | failed | no_banner | timeout
+  std::string frame_url;
+  std::optional<double> found_wall_time;  // seconds since epoch: popup found
+  std::optional<double> done_wall_time;   // seconds since epoch: autoconsent finished
+  std::optional<std::string> error;
+};
+
 }  // namespace worker

@@ -7,6 +7,7 @@
 #include <iostream>
 #include <random>
 
+#include "worker/interact/records_json.h"
 #include "worker/normalize/private_address.h"
 #include "worker/process_stats.h"
 #include "worker/normalize/registrable_domain.h"
@@ -89,6 +90,8 @@ common::Status WriteResult(RecordWriter& writer, const VisitResult& result) {
   for (auto& r : recorders) r.visit_id = result.visit.visit_id;
   WriteAll(writer, fingerprints, &status);
   WriteAll(writer, recorders, &status);
+  WriteAll(writer, result.consents, &status);
+  WriteAll(writer, result.interactions, &status);
   if (status.ok()) status = writer.Flush();
   return status;
 }

@@ -1,6 +1,7 @@
 #include "worker/visit.h"
 
 #include <algorithm>
+#include <map>
 #include <variant>
 
 #include "cdp/json_object.h"
@@ -50,7 +51,9 @@ Visit::Visit(cdp::Connection& browser, common::Loop& loop, const VisitOptions& o
       options_(options),
       context_id_(std::move(context_id)),
       cookie_binding_(std::move(cookie_binding)),
-      cookies_("", "") {}
+      cookies_("", "") {
+  consent_binding_ = cookie_binding_ + "_ac";
+}
 
 Visit::~Visit() {
   *alive_ = false;
@@ -83,6 +86,9 @@ void Visit::Begin(VisitRecord seed, const VisitOptions& options, std::function<v
   }
   started_ = navigated_ = last_activity_ = loop_.Now();
   record_.started_at = NowRfc3339();
+  interaction_pending_ = options_.interact.mode != interact::InteractMode::kNone ||
+                         options_.interact.consent != interact::ConsentMode::kNone;
+  if (options_.interact.consent != interact::ConsentMode::kNone) consent_.emplace(options_.interact.consent);
   if (prepare_error_) return Finish("error", *prepare_error_);
   tick_timer_ = loop_.AddTimer(kTickInterval, [this] { Tick(); });
   if (page_ready_) Navigate();
@@ -170,6 +176,7 @@ void Visit::SetUpTarget(Target& t) {
     send("Debugger.enable", "{}");
     send("Debugger.setAsyncCallStackDepth", R"({"maxDepth":32})");
     send("Target.setAutoAttach", kAutoAttach);
+    SetUpConsent(t, send);
   }
 }
 
@@ -316,6 +323,13 @@ void Visit::Handle(Target& t, const p::LoadEventFired&) {
   }
   if (&t != main_ || !navigating_) return;
   record_.load_event_fired = true;
+  if (interaction_pending_ && !interaction_started_) {
+    interaction_started_ = true;
+    auto alive = alive_;
+    loop_.AddTimer(options_.interact.settle, [this, alive] {
+      if (*alive && !finishing_) StartInteraction();
+    });
+  }
   if (tick_timer_) loop_.CancelTimer(*tick_timer_);
   tick_timer_ = loop_.AddTimer(Duration(0), [this] { Tick(); });
 }
@@ -346,7 +360,11 @@ void Visit::Handle(Target& t, const p::JavascriptDialogOpening& e) {
   }
 }
 
-void Visit::Handle(Target&, const p::BindingCalled& e) {
+void Visit::Handle(Target& t, const p::BindingCalled& e) {
+  if (e.name == consent_binding_) {
+    if (consent_) consent_->OnMessage(t.session_id + ":" + std::to_string(e.execution_context_id), e.payload);
+    return;
+  }
   if (e.name != cookie_binding_) return;
   auto write = ParseCookieHookPayload(e.payload);
   if (!write) {
@@ -371,7 +389,7 @@ void Visit::Tick() {
   auto now = loop_.Now();
   bool dwelled = navigating_ && now - navigated_ >= options_.min_dwell;
   bool quiet = now - last_activity_ >= options_.quiet_period;
-  bool page_done = record_.load_event_fired && dwelled && quiet;
+  bool page_done = record_.load_event_fired && dwelled && quiet && !interaction_pending_;
   bool popup_loading = std::any_of(targets_.begin(), targets_.end(), [](const auto& entry) {
     return entry.second->loading && entry.second->session != nullptr;
   });
@@ -448,6 +466,13 @@ void Visit::Complete(std::vector<p::Cookie> jar) {
       if (f != frames_.end() && !f->second.empty()) r.frame_url = f->second;
     }
   }
+  if (interactor_) {
+    result_.interactions = interactor_->records();
+    result_.first_submit_wall_time = interactor_->first_submit_wall_time();
+    for (auto& r : result_.interactions) r.visit_id = record_.visit_id;
+    interactor_.reset();
+  }
+  if (consent_) result_.consents = consent_->Records(record_.visit_id);
   result_.cookies = cookies_.Finish(jar);
   result_.cookie_writes = cookies_.writes();
   result_.api_calls = api_calls_.Take();
@@ -457,6 +482,72 @@ void Visit::Complete(std::vector<p::Cookie> jar) {
   if (!on_done_) return;  // a prepared page that never got its visit
   auto done = std::move(on_done_);
   done(std::move(result_));
+}
+
+// ---- interaction (issue 4) ----
+
+// autoconsent in every frame at document start, reporting through its own
+// binding (autoconsent.h). Its source is read once per process.
+void Visit::SetUpConsent(Target&, const std::function<void(std::string_view, std::string)>& send) {
+  if (options_.interact.consent == interact::ConsentMode::kNone) return;
+  static std::map<std::pair<std::string, std::string>, std::string> sources;  // loop thread only
+  auto key = std::make_pair(options_.interact.autoconsent_dir + "|" + interact::ConsentModeName(options_.interact.consent),
+                            consent_binding_);
+  auto it = sources.find(key);
+  if (it == sources.end()) {
+    auto source = interact::LoadAutoconsentSource(options_.interact.autoconsent_dir, consent_binding_,
+                                                  options_.interact.consent);
+    if (!source.ok()) return;  // checked when the scan starts
+    it = sources.emplace(key, std::move(source.value())).first;
+  }
+  send("Runtime.addBinding", cdp::JsonObject().Set("name", consent_binding_).Build());
+  send("Page.addScriptToEvaluateOnNewDocument",
+       cdp::JsonObject().Set("source", it->second).Set("runImmediately", true).Build());
+}
+
+// Every frame target of the visit, the main page first; popups are left alone.
+// With --consent, it first waits until autoconsent is settled or the consent
+// timeout (from the first call) has passed.
+void Visit::StartInteraction() {
+  if (consent_ && !consent_->Settled()) {
+    auto now = loop_.Now();
+    if (!consent_wait_since_) consent_wait_since_ = now;
+    if (now - *consent_wait_since_ < options_.interact.consent_timeout) {
+      auto alive = alive_;
+      loop_.AddTimer(Duration(100), [this, alive] {
+        if (*alive && !finishing_) StartInteraction();
+      });
+      return;
+    }
+  }
+  if (options_.interact.mode == interact::InteractMode::kNone) return EndInteraction();
+  std::vector<interact::Interactor::FrameTarget> frames;
+  if (main_ && main_->session) frames.push_back({main_->session_id, main_->target_id});
+  for (const auto& [id, t] : targets_) {
+    if (t->type == "iframe" && t->session) frames.push_back({t->session_id, t->target_id});
+  }
+  auto send = [this](const std::string& session_id, std::string_view method, std::string params,
+                     cdp::ResultCallback done, Duration timeout) {
+    auto it = targets_.find(session_id);
+    if (it == targets_.end() || it->second->session == nullptr) {
+      return done(common::Status::TargetClosed(std::string(method) + ": the target is gone"));
+    }
+    it->second->session->Send(method, std::move(params), std::move(done), timeout);
+  };
+  interactor_ = std::make_unique<interact::Interactor>(loop_, options_.interact, send);
+  auto alive = alive_;
+  interactor_->Run(std::move(frames), [this, alive] {
+    if (*alive) EndInteraction();
+  });
+}
+
+// The interaction counts as activity: the quiet period starts again after it.
+void Visit::EndInteraction() {
+  interaction_pending_ = false;
+  last_activity_ = loop_.Now();
+  if (finishing_) return;
+  if (tick_timer_) loop_.CancelTimer(*tick_timer_);
+  tick_timer_ = loop_.AddTimer(Duration(0), [this] { Tick(); });
 }
 
 }  // namespace worker

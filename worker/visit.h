@@ -26,6 +26,9 @@
 #include "common/loop.h"
 #include "worker/cookie_ledger.h"
 #include "worker/instrument/api_calls.h"
+#include "worker/interact/autoconsent.h"
+#include "worker/interact/interact_options.h"
+#include "worker/interact/interactor.h"
 #include "worker/network/request_tracker.h"
 #include "worker/records.h"
 
@@ -37,6 +40,7 @@ struct VisitOptions {
   common::Duration quiet_period{2000};   // no network activity for this long
   size_t post_data_cap = 1 << 20;
   size_t websocket_payload_cap = 64 << 10;
+  interact::InteractOptions interact;    // typing, clicking, consent (issue 4)
 };
 
 struct VisitResult {
@@ -49,6 +53,9 @@ struct VisitResult {
   std::vector<PopupRecord> popups;
   std::vector<DownloadRecord> downloads;
   std::vector<ApiCallRecord> api_calls;  // for DetectFingerprinting / DetectSessionRecorders
+  std::vector<InteractionRecord> interactions;
+  std::vector<ConsentRecord> consents;
+  std::optional<double> first_submit_wall_time;  // seconds since epoch; null: no submit event seen
   bool browser_lost = false;  // the browser died mid-visit; a retry is worthwhile
 };
 
@@ -112,6 +119,10 @@ class Visit {
   void MaybeComplete();
   void Complete(std::vector<cdp::protocol::Cookie> jar);
   std::string TargetUrl(const std::string& target_id) const;
+  // Interaction (issue 4): after the main page's load event and a settle.
+  void StartInteraction();
+  void EndInteraction();
+  void SetUpConsent(Target& t, const std::function<void(std::string_view, std::string)>& send);
 
   cdp::Connection& browser_;
   common::Loop& loop_;
@@ -136,6 +147,12 @@ class Visit {
   int pending_post_data_ = 0;
   bool cookies_collected_ = false;
   std::vector<cdp::protocol::Cookie> jar_;
+  std::unique_ptr<interact::Interactor> interactor_;
+  bool interaction_pending_ = false;  // holds the page open until the interaction is done
+  bool interaction_started_ = false;
+  std::string consent_binding_;
+  std::optional<interact::ConsentTracker> consent_;  // with --consent
+  std::optional<common::TimePoint> consent_wait_since_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

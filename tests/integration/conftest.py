@@ -33,7 +33,8 @@ import fixture_server
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SCHEMA_DIR = os.path.join(REPO, "schemas")
 RECORD_TYPES = ["visit", "request", "websocket", "cookie", "cookie_write", "dialog",
-                "popup", "download", "tracker_event", "pii_leak", "fingerprint", "session_recorder"]
+                "popup", "download", "tracker_event", "pii_leak", "fingerprint", "session_recorder",
+                "interaction", "consent"]
 
 # Short dwell and quiet period for cases that do not test timing.
 FAST = ("--min-dwell", "1", "--quiet-period", "1")

@@ -43,6 +43,7 @@ HOSTS = [
     "www.facebook.com",  # HSTS-preloaded: Chromium only ever speaks TLS to it
     "fp.test", "fpjs.test", "fpframe.test",  # fingerprinting (pages/fp.test/)
     "www.clarity.ms", "y.clarity.ms",  # a session recorder on a listed vendor's hosts
+    "forms.test", "widget.test",  # interaction and consent pages (issue 4)
 ]
 
 # Trackers answer any path with a pixel, so pages can vary query strings freely.
@@ -196,6 +197,7 @@ ROUTES = {
     ("hop3.test", "/r3"): redirect(307, "http://tracker.test/chain-end.gif?from=hop3"),
     ("www.clinic.test", "/error500"): status_page(500),
     ("www.clinic.test", "/download/report.csv"): download,
+    ("widget.test", "/newsletter.html"): page("forms.test/newsletter.html"),
     ("*", "/hold"): hold,
     ("*", "/ws"): websocket,
     ("*", "/echo-cookies"): echo_cookies,
