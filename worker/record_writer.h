@@ -9,6 +9,7 @@
 #include <string>
 
 #include "common/status.h"
+#include "worker/analyze/site_summary.h"
 #include "worker/records.h"
 
 namespace worker {
@@ -21,6 +22,7 @@ std::string ToJson(const CookieWriteRecord& r);
 std::string ToJson(const DialogRecord& r);
 std::string ToJson(const PopupRecord& r);
 std::string ToJson(const DownloadRecord& r);
+std::string ToJson(const SiteSummaryRecord& r);
 
 class RecordWriter {
  public:

@@ -65,22 +65,11 @@ common::Result<std::vector<ScanTarget>> ValidateTargets(const std::vector<std::s
   return targets;
 }
 
-template <typename Records>
-void WriteAll(RecordWriter& writer, const Records& records, common::Status* status) {
-  for (const auto& r : records) {
-    if (status->ok()) *status = writer.Write(r);
-  }
-}
-
 common::Status WriteResult(RecordWriter& writer, const VisitResult& result) {
-  common::Status status = writer.Write(result.visit);
-  WriteAll(writer, result.requests, &status);
-  WriteAll(writer, result.websockets, &status);
-  WriteAll(writer, result.cookies, &status);
-  WriteAll(writer, result.cookie_writes, &status);
-  WriteAll(writer, result.dialogs, &status);
-  WriteAll(writer, result.popups, &status);
-  WriteAll(writer, result.downloads, &status);
+  common::Status status;
+  ForEachRecord(result, [&](const auto& record) {
+    if (status.ok()) status = writer.Write(record);
+  });
   if (status.ok()) status = writer.Flush();
   return status;
 }

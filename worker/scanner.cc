@@ -137,6 +137,7 @@ void Scanner::OnResult(ScanJob job, VisitResult result) {
     ++again.attempt;
     queue_.push_front(std::move(again));
   }
+  if (options_.analyze) options_.analyze(result);
   on_result_(job, std::move(result), !retry);
   loop_.Post([this] {
     if (!browser_ && !launching_ && !queue_.empty() && fatal_.ok()) return LaunchBrowser();

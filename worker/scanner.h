@@ -27,6 +27,9 @@ struct ScanOptions {
   int restart_every = 0;   // visits per browser before a fresh one (0: never); bounds Chromium's growth
   uint64_t memory_cap_mb = 0;  // a browser over this (all its processes) is replaced once idle (0: no cap)
   std::string scan_id;     // prefix of visit ids in Run()
+  // Adds the analysis records (VisitAnalyzer) to every result before it is
+  // reported; unset: the recorded events only.
+  std::function<void(VisitResult&)> analyze;
 };
 
 struct ScanTarget {

@@ -224,7 +224,7 @@ void Visit::Handle(Target& t, const p::RequestWillBeSent& e) {
   last_activity_ = loop_.Now();
   if (!e.frame_id.empty() && !frames_.count(e.frame_id)) frames_[e.frame_id] = "";
   if (!t.tracker.OnRequestWillBeSent(e) || t.session == nullptr) return;
-  ++pending_post_data_;
+  ++pending_reads_;
   auto alive = alive_;
   std::string id = e.request_id;
   t.session->Send("Network.getRequestPostData", cdp::JsonObject().Set("requestId", id).Build(),
@@ -234,7 +234,7 @@ void Visit::Handle(Target& t, const p::RequestWillBeSent& e) {
                                        : Result<p::PostData>(r.status());
                     if (body.ok()) t.tracker.OnPostData(id, body->data, body->base64_encoded);
                     else t.tracker.OnPostData(id, std::nullopt, false);
-                    --pending_post_data_;
+                    --pending_reads_;
                     MaybeComplete();
                   },
                   kSetupTimeout);
@@ -390,8 +390,32 @@ void Visit::Finish(const std::string& outcome, std::optional<std::string> error)
   finishing_ = true;
   record_.outcome = outcome;
   record_.error = std::move(error);
-  if (main_ && main_->session) main_->session->Send("Page.stopLoading", "{}", Ignore, kSetupTimeout);
+  if (main_ && main_->session) {
+    main_->session->Send("Page.stopLoading", "{}", Ignore, kSetupTimeout);
+    ReadTitle();
+  }
   CollectCookies();
+}
+
+// The title is read, not taken from Target.targetInfoChanged: Chromium
+// reports a placeholder there (the URL without its scheme) until some later
+// change, and a page's title often comes after its first paint.
+void Visit::ReadTitle() {
+  ++pending_reads_;
+  auto alive = alive_;
+  main_->session->Send("Runtime.evaluate", R"({"expression":"document.title","returnByValue":true})",
+                       [this, alive](Result<std::string> r) {
+                         if (!*alive) return;
+                         --pending_reads_;
+                         if (r.ok()) {
+                           auto value = p::DecodeEvaluate(r.value());
+                           if (value.ok() && value->string_value && !value->string_value->empty()) {
+                             record_.title = *value->string_value;
+                           }
+                         }
+                         MaybeComplete();
+                       },
+                       kSetupTimeout);
 }
 
 void Visit::CollectCookies() {
@@ -410,7 +434,7 @@ void Visit::CollectCookies() {
 }
 
 void Visit::MaybeComplete() {
-  if (!finishing_ || completed_ || !cookies_collected_ || pending_post_data_ > 0) return;
+  if (!finishing_ || completed_ || !cookies_collected_ || pending_reads_ > 0) return;
   Complete(std::move(jar_));
 }
 

@@ -24,6 +24,7 @@
 
 #include "cdp/connection.h"
 #include "common/loop.h"
+#include "worker/analyze/site_summary.h"
 #include "worker/cookie_ledger.h"
 #include "worker/network/request_tracker.h"
 #include "worker/records.h"
@@ -47,8 +48,27 @@ struct VisitResult {
   std::vector<DialogRecord> dialogs;
   std::vector<PopupRecord> popups;
   std::vector<DownloadRecord> downloads;
+  std::optional<SiteSummaryRecord> site_summary;  // set by VisitAnalyzer; written last
   bool browser_lost = false;  // the browser died mid-visit; a retry is worthwhile
 };
+
+// Calls fn(record) for every record of a result, in output order: the visit
+// first. Every writer goes through here, so a new record type is one line.
+template <typename Fn>
+void ForEachRecord(const VisitResult& r, Fn&& fn) {
+  fn(r.visit);
+  auto each = [&fn](const auto& records) {
+    for (const auto& record : records) fn(record);
+  };
+  each(r.requests);
+  each(r.websockets);
+  each(r.cookies);
+  each(r.cookie_writes);
+  each(r.dialogs);
+  each(r.popups);
+  each(r.downloads);
+  if (r.site_summary) fn(*r.site_summary);
+}
 
 class Visit {
  public:
@@ -105,6 +125,7 @@ class Visit {
   void Navigate();
   void Tick();
   void Finish(const std::string& outcome, std::optional<std::string> error);
+  void ReadTitle();
   void CollectCookies();
   void MaybeComplete();
   void Complete(std::vector<cdp::protocol::Cookie> jar);
@@ -129,7 +150,7 @@ class Visit {
   bool begun_ = false, page_ready_ = false;
   std::optional<std::string> prepare_error_;  // the page could not be opened
   bool navigating_ = false, finishing_ = false, completed_ = false;
-  int pending_post_data_ = 0;
+  int pending_reads_ = 0;  // POST bodies and end-of-visit reads not answered yet
   bool cookies_collected_ = false;
   std::vector<cdp::protocol::Cookie> jar_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

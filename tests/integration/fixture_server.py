@@ -41,10 +41,15 @@ HOSTS = [
     "hop1.test", "hop2.test", "hop3.test",
     "site-a.test", "site-b.test", "site-c.test",
     "www.facebook.com",  # HSTS-preloaded: Chromium only ever speaks TLS to it
+    # The fixture clinic's trackers (issue 4) under their real names, so that
+    # TrackerDB and the filter lists know them; the pages speak HTTPS to them.
+    "connect.facebook.net", "www.googletagmanager.com", "region1.google-analytics.com",
+    "fpnpmcdn.net", "api.fpjs.io",
 ]
 
 # Trackers answer any path with a pixel, so pages can vary query strings freely.
-PIXEL_HOSTS = {"tracker.test", "ads.tracker2.test", "www.facebook.com"}
+PIXEL_HOSTS = {"tracker.test", "ads.tracker2.test", "www.facebook.com", "region1.google-analytics.com",
+               "api.fpjs.io"}
 
 # Long enough to outlive any visit, short enough that a forgotten connection
 # does not keep a thread for the whole session.
@@ -198,6 +203,7 @@ ROUTES = {
     ("*", "/ws"): websocket,
     ("*", "/echo-cookies"): echo_cookies,
     ("*", "/pixel.gif"): pixel,
+    ("www.googletagmanager.com", "/gtag/js"): page("www.googletagmanager.com/gtag.js"),
 }
 
 
