@@ -30,6 +30,8 @@ PAGE = """<!doctype html><html><head><title>Bench {i}</title>
 <img src="http://pixel.tracker{t}.test/p.gif?page={i}&r={i}">
 <img src="http://ads.adnet.test/i.gif?site=site{k}&page={i}">
 <iframe src="http://widget.partner{t}.test/frame?page={i}"></iframe>
+<form action="/submit"><input type="email" name="email"><input name="postcode" autocomplete="postal-code">
+<button type="submit">Book appointment</button></form>
 <script>
 document.cookie = "uid={i}; path=/";
 fetch("http://collect.tracker{t}.test/collect", {{method: "POST", body: JSON.stringify({{page: {i}, ua: navigator.userAgent}})}});
@@ -129,6 +131,8 @@ def main():
     ap.add_argument("--concurrency", default="1,4,8")
     ap.add_argument("--repeat", type=int, default=3, help="measured pairs per concurrency")
     ap.add_argument("--dwell", type=float, default=1.0, help="minimum dwell per visit, seconds")
+    ap.add_argument("--bare-scan", action="store_true",
+                    help="also run scan --interact none --no-tracker-data: what interaction and analysis add")
     args = ap.parse_args()
 
     server = Server(("127.0.0.1", 0), Handler)
@@ -152,10 +156,12 @@ def main():
                     "--allow-private-targets", "--concurrency", str(conc), "--min-dwell", str(args.dwell),
                     "--quiet-period", "0"] + [f"--chrome-flag={x}" for x in flags]
         nav_cmd = [navigate, urls_file, str(conc), str(int(args.dwell * 1000))] + [f"--chrome-flag={x}" for x in flags]
-        ratios = []
+        ratios, issue4 = [], []
         for rep in range(args.repeat):
             rows = {}
             modes = [("navigate", nav_cmd, "navigate_only"), ("scan", scan_cmd, "trackscan")]
+            if args.bare_scan:
+                modes.append(("bare-scan", scan_cmd + ["--interact", "none", "--no-tracker-data"], "trackscan"))
             for mode, cmd, who in (modes if rep % 2 == 0 else modes[::-1]):
                 wall, s, peak = run_measured(cmd, env)
                 own, chrome = s["self_cpu_s"], s["children_cpu_s"]
@@ -164,9 +170,16 @@ def main():
                       f"{100 * own / (own + chrome):>6.1f}%{s['self_maxrss_kb'] / 1024:>8.1f}{peak / 1024:>10.1f}",
                       flush=True)
             ratios.append(rows["scan"] / rows["navigate"] - 1)
+            if args.bare_scan:
+                issue4.append(rows["scan"] / rows["bare-scan"] - 1)
         ratios.sort()
         print(f"{'':<10}{conc:>5}  recording adds {100 * ratios[len(ratios) // 2]:+.1f}% CPU over bare navigation "
               f"(median of {len(ratios)} pairs; each: {', '.join(f'{100 * r:+.1f}%' for r in ratios)})", flush=True)
+        if args.bare_scan:
+            issue4.sort()
+            print(f"{'':<10}{conc:>5}  interaction + analysis add {100 * issue4[len(issue4) // 2]:+.1f}% CPU over "
+                  f"scan --interact none --no-tracker-data (each: {', '.join(f'{100 * r:+.1f}%' for r in issue4)})",
+                  flush=True)
     with open(os.path.join(work, "out.jsonl")) as f:
         print(f"last scan wrote {sum(1 for _ in f)} records")
     server.shutdown()

@@ -42,6 +42,8 @@ class [[nodiscard]] Status {
   Code code() const { return code_; }
   const std::string& message() const { return message_; }
   std::string ToString() const;  // "timeout: Page.navigate after 30000 ms"
+  // The same code with `more` appended to the message (a hint for the user).
+  Status WithSuffix(const std::string& more) const { return {code_, message_ + more}; }
 
  private:
   Status(Code code, std::string message) : code_(code), message_(std::move(message)) {}

@@ -15,6 +15,8 @@
 #include "coordinator/crawl_command.h"
 #include "coordinator/run_report.h"
 #include "coordinator/submit.h"
+#include "worker/analyze/analyzer_setup.h"
+#include "worker/classify/tracker_data.h"
 #include "worker/fleet_worker.h"
 #include "worker/interact/autoconsent.h"
 #include "worker/scan_command.h"
@@ -47,7 +49,7 @@ void AddVisitFlags(CLI::App& app, worker::ScanOptions& o, VisitFlags& v) {
       ->allow_extra_args(false);
 }
 
-// Interaction and consent (issue 4); `trackscan scan` only for now.
+// Interaction and consent (issue 4), shared by scan, worker and crawl.
 struct InteractFlags {
   std::string interact = "all", consent = "none";
 };
@@ -75,9 +77,53 @@ void AddInteractFlags(CLI::App& app, worker::interact::InteractOptions& o, Inter
       ->capture_default_str();
 }
 
-void ApplyInteractFlags(worker::interact::InteractOptions& o, const InteractFlags& f) {
+void ApplyInteractFlags(worker::interact::InteractOptions& o, const InteractFlags& f,
+                        const worker::AnalysisSettings& a) {
   o.mode = worker::interact::ParseInteractMode(f.interact).value();  // checked by CLI11
   o.consent = worker::interact::ParseConsentMode(f.consent).value();
+  if (o.autoconsent_dir.empty()) {
+    std::string data = a.tracker_data_dir.empty() ? worker::classify::DefaultTrackerDataDir() : a.tracker_data_dir;
+    o.autoconsent_dir = data + "/node_modules/@duckduckgo/autoconsent";
+  }
+}
+
+std::string JoinComma(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ",") + item;
+  return out;
+}
+
+// The interaction flags again, for the workers a crawl starts.
+std::vector<std::string> InteractArgs(const worker::interact::InteractOptions& o, const InteractFlags& f) {
+  std::vector<std::string> args = {
+      "--interact=" + f.interact, "--consent=" + f.consent, "--canary-email=" + o.canary.email,
+      "--canary-phone=" + o.canary.phone, "--canary-first-name=" + o.canary.first_name,
+      "--canary-last-name=" + o.canary.last_name, "--canary-postcode=" + o.canary.postcode,
+      "--max-clicks=" + std::to_string(o.max_clicks), "--click-words=" + JoinComma(o.click_words),
+      "--never-click-words=" + JoinComma(o.never_click_words)};
+  if (!o.autoconsent_dir.empty()) args.push_back("--autoconsent-dir=" + o.autoconsent_dir);
+  return args;
+}
+
+// Tracker classification and leak search (issue 4), shared by scan, worker and crawl.
+void AddAnalysisFlags(CLI::App& app, worker::AnalysisSettings& a) {
+  app.add_option("--tracker-data", a.tracker_data_dir,
+                 "Directory scripts/tracker_data.sh filled: filter lists, TrackerDB, autoconsent "
+                 "(default $TRACKSCAN_TRACKER_DATA, else the source tree's data/)");
+  app.add_flag("--no-tracker-data", a.no_tracker_data,
+               "Scan without filter lists and TrackerDB (no filter_rule, no attribution)");
+  app.add_option("--filter-list", a.extra_lists, "An extra filter list (Adblock Plus syntax), repeatable")
+      ->allow_extra_args(false);
+  app.add_option("--sensitive-terms", a.sensitive_terms_file,
+                 "FILE of words that make a page URL or title sensitive, one a line (default: health terms)");
+}
+
+// The analyzer every result goes through; fails before any browser starts.
+common::Status SetAnalyzer(worker::ScanOptions& o, const worker::AnalysisSettings& a) {
+  auto analyzer = worker::MakeVisitAnalyzer(a, o.visit.interact.canary);
+  if (!analyzer.ok()) return analyzer.status();
+  o.analyze = [analyzer = analyzer.value()](worker::VisitResult& r) { analyzer->Analyze(r); };
+  return common::Status::Ok();
 }
 
 // A missing autoconsent fails the scan before Chromium starts, not each visit.
@@ -147,8 +193,12 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 10))->capture_default_str();
   AddVisitFlags(*scan, scan_options.scan, scan_visit);
   InteractFlags scan_interact;
-  scan_options.scan.visit.interact.autoconsent_dir = "data/node_modules/@duckduckgo/autoconsent";
   AddInteractFlags(*scan, scan_options.scan.visit.interact, scan_interact);
+  worker::AnalysisSettings scan_analysis;
+  AddAnalysisFlags(*scan, scan_analysis);
+  scan->add_option("--pages", scan_options.scan.subpages,
+                   "Also visit up to N same-site links of each entry page, each as a visit of its own")
+      ->check(CLI::Range(0, 100))->capture_default_str();
   scan->add_flag("--allow-private-targets", scan_options.allow_private_targets,
                  "Allow entry URLs whose host resolves to a loopback, private or link-local address");
 
@@ -178,6 +228,10 @@ int main(int argc, char** argv) {
   crawl->add_option("--format", crawl_options.format, "Export format")
       ->check(CLI::IsMember({"jsonl", "csv"}))->capture_default_str();
   AddVisitFlags(*crawl, crawl_scan, crawl_visit);
+  InteractFlags crawl_interact;
+  AddInteractFlags(*crawl, crawl_scan.visit.interact, crawl_interact);
+  worker::AnalysisSettings crawl_analysis;
+  AddAnalysisFlags(*crawl, crawl_analysis);
   crawl->add_flag("--allow-private-targets", crawl_options.settings.allow_private_targets,
                   "Allow URLs whose host resolves to a loopback, private or link-local address");
   crawl->add_option("--ttl", crawl_options.ttl_s, kTtlHelp)->check(CLI::Range(int64_t{0}, kMaxTtlS));
@@ -224,6 +278,10 @@ int main(int argc, char** argv) {
   work->add_option("--attempts", worker_options.scan.max_attempts, "Tries of a visit whose browser crashed")
       ->check(CLI::Range(1, 10))->capture_default_str();
   AddVisitFlags(*work, worker_options.scan, worker_visit);
+  InteractFlags worker_interact;
+  AddInteractFlags(*work, worker_options.scan.visit.interact, worker_interact);
+  worker::AnalysisSettings worker_analysis;
+  AddAnalysisFlags(*work, worker_analysis);
   std::string worker_key_file;
   work->add_option("--curve-server-key", worker_options.curve_server_key,
                    "CURVE: the coordinator's public key (Z85); turns encryption on");
@@ -269,8 +327,9 @@ int main(int argc, char** argv) {
 
   if (scan->parsed()) {
     ApplyVisitFlags(scan_options.scan, scan_visit);
-    ApplyInteractFlags(scan_options.scan.visit.interact, scan_interact);
+    ApplyInteractFlags(scan_options.scan.visit.interact, scan_interact, scan_analysis);
     if (auto s = CheckConsent(scan_options.scan.visit.interact); !s.ok()) return Fail(s.message() + " (--autoconsent-dir)", 2);
+    if (auto s = SetAnalyzer(scan_options.scan, scan_analysis); !s.ok()) return Fail(s.message(), 2);
     return worker::RunScanCommand(std::move(scan_options));
   }
   if (crawl->parsed()) {
@@ -282,6 +341,14 @@ int main(int argc, char** argv) {
     for (const auto& f : crawl_scan.launch.extra_flags) crawl_options.worker_args.push_back("--chrome-flag=" + f);
     crawl_options.worker_args.push_back("--websocket-payload-cap=" +
                                         std::to_string(crawl_scan.visit.websocket_payload_cap));
+    ApplyInteractFlags(crawl_scan.visit.interact, crawl_interact, crawl_analysis);
+    if (auto s = CheckConsent(crawl_scan.visit.interact); !s.ok()) return Fail(s.message() + " (--autoconsent-dir)", 2);
+    // Loaded once here and dropped, so that a missing file fails the crawl, not each worker.
+    if (auto a = worker::MakeVisitAnalyzer(crawl_analysis, crawl_scan.visit.interact.canary); !a.ok()) {
+      return Fail(a.status().message(), 2);
+    }
+    for (auto& arg : InteractArgs(crawl_scan.visit.interact, crawl_interact)) crawl_options.worker_args.push_back(arg);
+    for (auto& arg : worker::AnalysisArgs(crawl_analysis)) crawl_options.worker_args.push_back(arg);
     return coordinator::RunCrawlCommand(std::move(crawl_options));
   }
   if (keygen->parsed()) {
@@ -334,6 +401,9 @@ int main(int argc, char** argv) {
     if (!address.ok()) return Fail(address.status().message(), 2);
     worker_options.redis = address.value();
     ApplyVisitFlags(worker_options.scan, worker_visit);
+    ApplyInteractFlags(worker_options.scan.visit.interact, worker_interact, worker_analysis);
+    if (auto s = CheckConsent(worker_options.scan.visit.interact); !s.ok()) return Fail(s.message() + " (--autoconsent-dir)", 2);
+    if (auto s = SetAnalyzer(worker_options.scan, worker_analysis); !s.ok()) return Fail(s.message(), 2);
     return worker::RunWorkerCommand(std::move(worker_options));
   }
   // submit, status, export, delete: one Redis connection each

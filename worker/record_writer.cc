@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <map>
 #include <optional>
 #include <string_view>
 
@@ -89,6 +90,54 @@ class Json {
     for (const std::string& s : v) String(s);
     writer_.EndArray();
   }
+  void Field(const char* name, const std::map<std::string, std::string>& map) {
+    Key(name);
+    writer_.StartObject();
+    for (const auto& [key, value] : map) {
+      writer_.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
+      String(value);
+    }
+    writer_.EndObject();
+  }
+  void Field(const char* name, const TrackerAttribution& t) {
+    Key(name);
+    writer_.StartObject();
+    Field("tracker", t.tracker);
+    Field("organization", t.organization);
+    Field("category", t.category);
+    writer_.EndObject();
+  }
+  void Field(const char* name, const std::vector<SummaryParty>& parties) {
+    Key(name);
+    writer_.StartArray();
+    for (const auto& p : parties) {
+      writer_.StartObject();
+      Field("domain", p.domain);
+      Field("organization", p.organization);
+      Field("trackers", p.trackers);
+      Field("categories", p.categories);
+      Field("mechanisms", p.mechanisms);
+      Field("requests", p.requests);
+      Field("filter_matches", p.filter_matches);
+      Field("cookies", p.cookies);
+      writer_.EndObject();
+    }
+    writer_.EndArray();
+  }
+  void Field(const char* name, const std::vector<SummaryPlatform>& platforms) {
+    Key(name);
+    writer_.StartArray();
+    for (const auto& p : platforms) {
+      writer_.StartObject();
+      Field("platform", p.platform);
+      Field("account_ids", p.account_ids);
+      Field("events", p.events);
+      Field("button_texts", p.button_texts);
+      Field("identities", p.identities);
+      writer_.EndObject();
+    }
+    writer_.EndArray();
+  }
   void Field(const char* name, const HeaderList& headers) {  // [[name, value], ...], order kept
     Key(name);
     writer_.StartArray();
@@ -133,6 +182,10 @@ std::string ToJson(const VisitRecord& r) {
   j.Field("load_event_fired", r.load_event_fired);
   j.Field("request_count", r.request_count);
   j.Field("cookie_count", r.cookie_count);
+  j.Field("title", r.title);
+  j.Field("tracker_data", r.tracker_data);
+  j.Field("page", r.page);
+  j.Field("landing_visit_id", r.landing_visit_id);
   return j.Done();
 }
 
@@ -170,6 +223,9 @@ std::string ToJson(const RequestRecord& r) {
   j.Field("from_cache", r.from_cache);
   j.Field("from_service_worker", r.from_service_worker);
   j.Field("third_party", r.third_party);
+  j.Field("filter_list", r.filter_list);
+  j.Field("filter_rule", r.filter_rule);
+  j.Field("tracker", r.tracker);
   return j.Done();
 }
 
@@ -205,6 +261,7 @@ std::string ToJson(const CookieRecord& r) {
   j.Field("third_party", r.third_party);
   j.Field("blocked", r.blocked);
   j.Field("blocked_reasons", r.blocked_reasons);
+  j.Field("tracker", r.tracker);
   return j.Done();
 }
 
@@ -237,6 +294,32 @@ std::string ToJson(const PopupRecord& r) {
   j.Field("opener_url", r.opener_url);
   j.Field("target_id", r.target_id);
   j.Field("closed_by_trackscan", r.closed_by_trackscan);
+  return j.Done();
+}
+
+std::string ToJson(const SiteSummaryRecord& r) {
+  Json j("site_summary");
+  j.Field("visit_id", r.visit_id);
+  j.Field("site", r.site);
+  j.Field("input_url", r.input_url);
+  j.Field("final_url", r.final_url);
+  j.Field("outcome", r.outcome);
+  j.Field("requests", r.requests);
+  j.Field("third_party_requests", r.third_party_requests);
+  j.Field("filter_matched_requests", r.filter_matched_requests);
+  j.Field("first_party_cookies", r.first_party_cookies);
+  j.Field("third_party_cookies", r.third_party_cookies);
+  j.Field("tracker_cookies", r.tracker_cookies);
+  j.Field("organizations", r.organizations);
+  j.Field("categories", r.categories);
+  j.Field("third_parties", r.third_parties);
+  j.Field("tracker_events", r.tracker_events);
+  j.Field("pii_leaks", r.pii_leaks);
+  j.Field("third_party_pii_leaks", r.third_party_pii_leaks);
+  j.Field("fingerprinting", r.fingerprinting);
+  j.Field("session_recorders", r.session_recorders);
+  j.Field("key_logging", r.key_logging);
+  j.Field("findings", r.findings);
   return j.Done();
 }
 

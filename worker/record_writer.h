@@ -9,7 +9,11 @@
 #include <string>
 
 #include "common/status.h"
+#include "worker/analyze/site_summary.h"
+#include "worker/decode/tracker_event_json.h"
 #include "worker/instrument/records.h"
+#include "worker/interact/records_json.h"
+#include "worker/pii/pii_leak_record.h"
 #include "worker/records.h"
 
 namespace worker {
@@ -24,6 +28,7 @@ std::string ToJson(const PopupRecord& r);
 std::string ToJson(const DownloadRecord& r);
 std::string ToJson(const FingerprintRecord& r);
 std::string ToJson(const SessionRecorderRecord& r);
+std::string ToJson(const SiteSummaryRecord& r);
 
 class RecordWriter {
  public:

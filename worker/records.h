@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -29,6 +30,17 @@ struct VisitRecord {  // type "visit"
   int attempt = 1;
   bool load_event_fired = false;
   int64_t request_count = 0, cookie_count = 0;
+  std::optional<std::string> title;  // the main page's title at the end, when it has one
+  std::map<std::string, std::string> tracker_data;  // source -> version of each list and database used
+  int page = 0;  // 0: an entry URL; 1..N: the Nth subpage of landing_visit_id's page (--pages)
+  std::optional<std::string> landing_visit_id;
+};
+
+// Who a third party is, from TrackerDB (worker/classify/tracker_db.h).
+struct TrackerAttribution {
+  std::string tracker;       // TrackerDB's name, e.g. "Facebook Pixel"
+  std::optional<std::string> organization;  // e.g. "Meta"
+  std::string category;      // advertising | site_analytics | ...
 };
 
 struct RequestRecord {  // type "request"
@@ -64,6 +76,9 @@ struct RequestRecord {  // type "request"
   bool from_cache = false;
   bool from_service_worker = false;
   bool third_party = false;
+  std::optional<std::string> filter_list;   // easylist | easyprivacy | ...: the list whose rule blocks it
+  std::optional<std::string> filter_rule;   // the matching filter as written in the list
+  std::optional<TrackerAttribution> tracker;
 };
 
 struct WebSocketRecord {  // type "websocket"
@@ -91,6 +106,7 @@ struct CookieRecord {  // type "cookie": one per cookie in the final jar, plus b
   bool third_party = false;
   bool blocked = false;             // the browser refused it (blocked_reasons say why)
   std::vector<std::string> blocked_reasons;
+  std::optional<TrackerAttribution> tracker;  // of the cookie's domain
 };
 
 struct CookieWriteRecord {  // type "cookie_write": a document.cookie / CookieStore write

@@ -147,10 +147,10 @@ struct Lines {
   int64_t cut = 0, dropped = 0;
 };
 
-template <typename R>
-void Add(const std::vector<R>& records, size_t max, Lines& out) {
-  for (const auto& r : records) {
-    std::string line = ToJson(r);
+Lines BuildLines(const VisitResult& r, size_t max) {
+  Lines out;
+  ForEachRecord(r, [&](const auto& record) {
+    std::string line = ToJson(record);
     if (line.size() <= max) {
       out.text += line;
     } else if (auto cut = Cut(line, max)) {
@@ -158,22 +158,10 @@ void Add(const std::vector<R>& records, size_t max, Lines& out) {
       ++out.cut;
     } else {
       ++out.dropped;
-      continue;
+      return;
     }
     out.text += '\n';
-  }
-}
-
-Lines BuildLines(const VisitResult& r, size_t max) {
-  Lines out;
-  Add(std::vector<VisitRecord>{r.visit}, max, out);
-  Add(r.requests, max, out);
-  Add(r.websockets, max, out);
-  Add(r.cookies, max, out);
-  Add(r.cookie_writes, max, out);
-  Add(r.dialogs, max, out);
-  Add(r.popups, max, out);
-  Add(r.downloads, max, out);
+  });
   return out;
 }
 

@@ -12,7 +12,6 @@
 #include "worker/process_stats.h"
 #include "worker/normalize/registrable_domain.h"
 #include "worker/normalize/url.h"
-#include "worker/instrument/fingerprint_rules.h"
 #include "worker/record_writer.h"
 #include "worker/summary.h"
 
@@ -67,31 +66,11 @@ common::Result<std::vector<ScanTarget>> ValidateTargets(const std::vector<std::s
   return targets;
 }
 
-template <typename Records>
-void WriteAll(RecordWriter& writer, const Records& records, common::Status* status) {
-  for (const auto& r : records) {
-    if (status->ok()) *status = writer.Write(r);
-  }
-}
-
 common::Status WriteResult(RecordWriter& writer, const VisitResult& result) {
-  common::Status status = writer.Write(result.visit);
-  WriteAll(writer, result.requests, &status);
-  WriteAll(writer, result.websockets, &status);
-  WriteAll(writer, result.cookies, &status);
-  WriteAll(writer, result.cookie_writes, &status);
-  WriteAll(writer, result.dialogs, &status);
-  WriteAll(writer, result.popups, &status);
-  WriteAll(writer, result.downloads, &status);
-  // issue 4 point 5, until the lead's integration: records from the rules.
-  auto fingerprints = DetectFingerprinting(result.api_calls, result.visit.site);
-  auto recorders = DetectSessionRecorders(result.api_calls, result.requests, result.visit.site);
-  for (auto& r : fingerprints) r.visit_id = result.visit.visit_id;
-  for (auto& r : recorders) r.visit_id = result.visit.visit_id;
-  WriteAll(writer, fingerprints, &status);
-  WriteAll(writer, recorders, &status);
-  WriteAll(writer, result.consents, &status);
-  WriteAll(writer, result.interactions, &status);
+  common::Status status;
+  ForEachRecord(result, [&](const auto& record) {
+    if (status.ok()) status = writer.Write(record);
+  });
   if (status.ok()) status = writer.Flush();
   return status;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/log.h"
+#include "worker/subpages.h"
 
 namespace worker {
 
@@ -21,18 +22,18 @@ Scanner::Scanner(cdp::LwsLoop& loop, ScanOptions options, ResultFn on_result)
 Scanner::~Scanner() = default;
 
 Status Scanner::Run(const std::vector<ScanTarget>& targets) {
-  size_t remaining = targets.size();
+  run_remaining_ = targets.size();
   auto on_result = std::move(on_result_);
-  on_result_ = [&remaining, on_result](const ScanJob& job, VisitResult result, bool final) {
+  on_result_ = [this, on_result](const ScanJob& job, VisitResult result, bool final) {
     on_result(job, std::move(result), final);
-    if (final) --remaining;
+    if (final) --run_remaining_;
   };
   for (size_t i = 0; i < targets.size(); ++i) {
     Submit(ScanJob{targets[i], options_.scan_id + "-" + std::to_string(i + 1), 1, i, options_.visit});
   }
-  loop_.RunUntil([&] { return remaining == 0 || !fatal_.ok(); });
+  loop_.RunUntil([&] { return run_remaining_ == 0 || !fatal_.ok(); });
   // Stopped (Ctrl-C, SIGTERM): the visits under way report what they have.
-  if (remaining > 0) Stop("interrupted: the scan was stopped");
+  if (run_remaining_ > 0) Stop("interrupted: the scan was stopped");
   if (!fatal_.ok()) return fatal_;
   if (loop_.stop_requested()) return Status::Unavailable("stopped before every URL was visited");
   return Status::Ok();
@@ -118,6 +119,7 @@ void Scanner::Pump() {
     VisitRequest request{job.id_prefix + "-a" + std::to_string(job.attempt), job.target.url, job.target.site,
                          job.attempt};
     VisitOptions visit = job.visit;
+    visit.collect_links = job.page == 0 && options_.subpages > 0;
     browser_->StartVisit(request, visit, [this, job = std::move(job)](VisitResult result) mutable {
       OnResult(std::move(job), std::move(result));
     });
@@ -137,11 +139,30 @@ void Scanner::OnResult(ScanJob job, VisitResult result) {
     ++again.attempt;
     queue_.push_front(std::move(again));
   }
+  result.visit.page = job.page;
+  if (job.page > 0) result.visit.landing_visit_id = job.landing_visit_id;
+  if (!retry && job.page == 0 && options_.subpages > 0 && !loop_.stop_requested()) SubmitSubpages(job, result);
+  if (options_.analyze) options_.analyze(result);
   on_result_(job, std::move(result), !retry);
   loop_.Post([this] {
     if (!browser_ && !launching_ && !queue_.empty() && fatal_.ok()) return LaunchBrowser();
     Pump();
   });
+}
+
+// Subpage jobs keep the landing job's tag and id prefix ("-p1", "-p2", ...).
+void Scanner::SubmitSubpages(const ScanJob& landing, const VisitResult& result) {
+  if (result.visit.outcome == "error") return;
+  std::string from = result.visit.final_url.empty() ? result.visit.input_url : result.visit.final_url;
+  auto urls = SelectSubpages(result.links, from, landing.target.site, options_.subpages);
+  run_remaining_ += urls.size();
+  for (size_t i = 0; i < urls.size(); ++i) {
+    ScanJob job{ScanTarget{urls[i], landing.target.site}, landing.id_prefix + "-p" + std::to_string(i + 1), 1,
+                landing.tag, landing.visit};
+    job.page = static_cast<int>(i + 1);
+    job.landing_visit_id = result.visit.visit_id;
+    queue_.push_back(std::move(job));
+  }
 }
 
 }  // namespace worker

@@ -27,6 +27,13 @@ struct ScanOptions {
   int restart_every = 0;   // visits per browser before a fresh one (0: never); bounds Chromium's growth
   uint64_t memory_cap_mb = 0;  // a browser over this (all its processes) is replaced once idle (0: no cap)
   std::string scan_id;     // prefix of visit ids in Run()
+  // --pages: after an entry URL's final result, visit up to this many of its
+  // same-site links (SelectSubpages), each as a job of its own (fresh
+  // context, its own cookie snapshot), reported like any other job.
+  int subpages = 0;
+  // Adds the analysis records (VisitAnalyzer) to every result before it is
+  // reported; unset: the recorded events only.
+  std::function<void(VisitResult&)> analyze;
 };
 
 struct ScanTarget {
@@ -40,6 +47,8 @@ struct ScanJob {
   int attempt = 1;
   uint64_t tag = 0;       // the submitter's, handed back with the result
   VisitOptions visit;     // this job's visit settings
+  int page = 0;           // 0: an entry URL; N: its Nth subpage
+  std::string landing_visit_id = {};  // page > 0: the visit whose link this is
 };
 
 class Scanner {
@@ -69,6 +78,7 @@ class Scanner {
   void LaunchBrowser();
   void Pump();
   void OnResult(ScanJob job, VisitResult result);
+  void SubmitSubpages(const ScanJob& landing, const VisitResult& result);
   bool ShouldRetire();
 
   cdp::LwsLoop& loop_;
@@ -81,6 +91,7 @@ class Scanner {
   int losses_in_a_row_ = 0, visits_this_browser_ = 0;
   bool over_memory_ = false;
   common::Status fatal_;
+  size_t run_remaining_ = 0;  // Run(): final results still to come
 };
 
 }  // namespace worker

@@ -26,6 +26,7 @@ void ScanSummary::Add(const VisitResult& result) {
   site.downloads = result.downloads.size();
   site.dialogs = result.dialogs.size();
   for (const auto& w : result.websockets) site.websocket_frames += (w.direction == "sent" || w.direction == "received");
+  if (result.site_summary) site.findings = result.site_summary->findings;
   sites_.push_back(std::move(site));
 }
 
@@ -49,6 +50,7 @@ std::string ScanSummary::Render() const {
     });
     out << "  third parties: " << (parties.empty() ? "none" : std::to_string(parties.size())) << "\n";
     for (const auto& [domain, count] : parties) out << "    " << domain << "  " << count << " requests\n";
+    for (const auto& finding : s.findings) out << "  " << finding << "\n";
   }
   return out.str();
 }

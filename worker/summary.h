@@ -1,6 +1,7 @@
 // ScanSummary: the readable per-site report `trackscan scan` prints: third
-// parties contacted with request counts, first- and third-party cookies, and
-// errors. Pure; not thread-safe.
+// parties contacted with request counts, first- and third-party cookies,
+// errors, and the site_summary's findings ("Sent to Meta: PageView, ...").
+// Pure; not thread-safe.
 #pragma once
 
 #include <map>
@@ -23,6 +24,7 @@ class ScanSummary {
     size_t requests = 0, first_party_cookies = 0, third_party_cookies = 0, popups = 0, downloads = 0,
            dialogs = 0, websocket_frames = 0;
     std::map<std::string, size_t> third_parties;  // registrable domain -> requests
+    std::vector<std::string> findings;             // the site_summary's plain-language lines
   };
   std::vector<Site> sites_;
 };

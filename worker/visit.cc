@@ -236,7 +236,7 @@ void Visit::Handle(Target& t, const p::RequestWillBeSent& e) {
   last_activity_ = loop_.Now();
   if (!e.frame_id.empty() && !frames_.count(e.frame_id)) frames_[e.frame_id] = "";
   if (!t.tracker.OnRequestWillBeSent(e) || t.session == nullptr) return;
-  ++pending_post_data_;
+  ++pending_reads_;
   auto alive = alive_;
   std::string id = e.request_id;
   t.session->Send("Network.getRequestPostData", cdp::JsonObject().Set("requestId", id).Build(),
@@ -246,7 +246,7 @@ void Visit::Handle(Target& t, const p::RequestWillBeSent& e) {
                                        : Result<p::PostData>(r.status());
                     if (body.ok()) t.tracker.OnPostData(id, body->data, body->base64_encoded);
                     else t.tracker.OnPostData(id, std::nullopt, false);
-                    --pending_post_data_;
+                    --pending_reads_;
                     MaybeComplete();
                   },
                   kSetupTimeout);
@@ -416,8 +416,61 @@ void Visit::Finish(const std::string& outcome, std::optional<std::string> error)
   finishing_ = true;
   record_.outcome = outcome;
   record_.error = std::move(error);
-  if (main_ && main_->session) main_->session->Send("Page.stopLoading", "{}", Ignore, kSetupTimeout);
+  if (main_ && main_->session) {
+    main_->session->Send("Page.stopLoading", "{}", Ignore, kSetupTimeout);
+    ReadTitle();
+    if (options_.collect_links) ReadLinks();
+  }
   CollectCookies();
+}
+
+// The title is read, not taken from Target.targetInfoChanged: Chromium
+// reports a placeholder there (the URL without its scheme) until some later
+// change, and a page's title often comes after its first paint.
+void Visit::ReadTitle() {
+  ++pending_reads_;
+  auto alive = alive_;
+  main_->session->Send("Runtime.evaluate", R"({"expression":"document.title","returnByValue":true})",
+                       [this, alive](Result<std::string> r) {
+                         if (!*alive) return;
+                         --pending_reads_;
+                         if (r.ok()) {
+                           auto value = p::DecodeEvaluate(r.value());
+                           if (value.ok() && value->string_value && !value->string_value->empty()) {
+                             record_.title = *value->string_value;
+                           }
+                         }
+                         MaybeComplete();
+                       },
+                       kSetupTimeout);
+}
+
+// The page's links for --pages, as the browser resolved them (a.href), one a
+// line; a page's own scripts could lie here, which only changes where the
+// scan goes next, never what it records.
+void Visit::ReadLinks() {
+  ++pending_reads_;
+  auto alive = alive_;
+  constexpr const char* kExpression =
+      R"json({"expression":"Array.from(document.links, a => a.href).slice(0, 2000).join('\\n')","returnByValue":true})json";
+  main_->session->Send("Runtime.evaluate", kExpression,
+                       [this, alive](Result<std::string> r) {
+                         if (!*alive) return;
+                         --pending_reads_;
+                         if (r.ok()) {
+                           auto value = p::DecodeEvaluate(r.value());
+                           if (value.ok() && value->string_value) {
+                             std::string_view text = *value->string_value;
+                             while (!text.empty()) {
+                               size_t end = std::min(text.find('\n'), text.size());
+                               if (end > 0) result_.links.emplace_back(text.substr(0, end));
+                               text.remove_prefix(std::min(end + 1, text.size()));
+                             }
+                           }
+                         }
+                         MaybeComplete();
+                       },
+                       kSetupTimeout);
 }
 
 void Visit::CollectCookies() {
@@ -436,7 +489,7 @@ void Visit::CollectCookies() {
 }
 
 void Visit::MaybeComplete() {
-  if (!finishing_ || completed_ || !cookies_collected_ || pending_post_data_ > 0) return;
+  if (!finishing_ || completed_ || !cookies_collected_ || pending_reads_ > 0) return;
   Complete(std::move(jar_));
 }
 

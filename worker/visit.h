@@ -24,12 +24,16 @@
 
 #include "cdp/connection.h"
 #include "common/loop.h"
+#include "worker/analyze/site_summary.h"
 #include "worker/cookie_ledger.h"
+#include "worker/decode/tracker_event.h"
 #include "worker/instrument/api_calls.h"
+#include "worker/instrument/records.h"
 #include "worker/interact/autoconsent.h"
 #include "worker/interact/interact_options.h"
 #include "worker/interact/interactor.h"
 #include "worker/network/request_tracker.h"
+#include "worker/pii/pii_leak_record.h"
 #include "worker/records.h"
 
 namespace worker {
@@ -41,6 +45,7 @@ struct VisitOptions {
   size_t post_data_cap = 1 << 20;
   size_t websocket_payload_cap = 64 << 10;
   interact::InteractOptions interact;    // typing, clicking, consent (issue 4)
+  bool collect_links = false;            // read the page's links at the end (--pages)
 };
 
 struct VisitResult {
@@ -56,8 +61,38 @@ struct VisitResult {
   std::vector<InteractionRecord> interactions;
   std::vector<ConsentRecord> consents;
   std::optional<double> first_submit_wall_time;  // seconds since epoch; null: no submit event seen
+  std::vector<TrackerEventRecord> tracker_events;  // the rest is set by VisitAnalyzer
+  std::vector<PiiLeakRecord> pii_leaks;
+  std::vector<FingerprintRecord> fingerprints;
+  std::vector<SessionRecorderRecord> session_recorders;
+  std::optional<SiteSummaryRecord> site_summary;  // set by VisitAnalyzer; written last
+  std::vector<std::string> links;  // the page's a.href values, with VisitOptions::collect_links
   bool browser_lost = false;  // the browser died mid-visit; a retry is worthwhile
 };
+
+// Calls fn(record) for every record of a result, in output order: the visit
+// first. Every writer goes through here, so a new record type is one line.
+template <typename Fn>
+void ForEachRecord(const VisitResult& r, Fn&& fn) {
+  fn(r.visit);
+  auto each = [&fn](const auto& records) {
+    for (const auto& record : records) fn(record);
+  };
+  each(r.requests);
+  each(r.websockets);
+  each(r.cookies);
+  each(r.cookie_writes);
+  each(r.dialogs);
+  each(r.popups);
+  each(r.downloads);
+  each(r.consents);
+  each(r.interactions);
+  each(r.tracker_events);
+  each(r.pii_leaks);
+  each(r.fingerprints);
+  each(r.session_recorders);
+  if (r.site_summary) fn(*r.site_summary);
+}
 
 class Visit {
  public:
@@ -115,6 +150,8 @@ class Visit {
   void Navigate();
   void Tick();
   void Finish(const std::string& outcome, std::optional<std::string> error);
+  void ReadTitle();
+  void ReadLinks();
   void CollectCookies();
   void MaybeComplete();
   void Complete(std::vector<cdp::protocol::Cookie> jar);
@@ -144,7 +181,7 @@ class Visit {
   bool begun_ = false, page_ready_ = false;
   std::optional<std::string> prepare_error_;  // the page could not be opened
   bool navigating_ = false, finishing_ = false, completed_ = false;
-  int pending_post_data_ = 0;
+  int pending_reads_ = 0;  // POST bodies and end-of-visit reads not answered yet
   bool cookies_collected_ = false;
   std::vector<cdp::protocol::Cookie> jar_;
   std::unique_ptr<interact::Interactor> interactor_;

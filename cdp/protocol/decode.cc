@@ -349,13 +349,20 @@ namespace {
 
 // Runtime.RemoteObject: the JSON of `value`, or `unserializableValue` (NaN,
 // -0, 1n, ...) as text; empty for undefined and other non-serializable objects.
-error_code ReadRemoteValue(od::value v, std::string& value_json) {
+error_code ReadRemoteValue(od::value v, EvaluateResult& out) {
   return ForEachField(v, [&](std::string_view key, od::value field) -> error_code {
-    if (key == "unserializableValue") return Read(field, value_json);
+    if (key == "unserializableValue") return Read(field, out.value_json);
     if (key != "value") return SUCCESS;
     std::string_view raw;
     if (auto err = RawJson(field, raw)) return err;
-    value_json.assign(raw);
+    out.value_json.assign(raw);
+    if (!raw.empty() && raw.front() == '"') {  // the raw JSON is consumed: unescape it on its own
+      simdjson::padded_string padded(raw);
+      od::parser parser;
+      std::string_view text;
+      auto doc = parser.iterate(padded);
+      if (doc.get_string().get(text) == SUCCESS) out.string_value.emplace(text);
+    }
     return SUCCESS;
   });
 }
@@ -380,7 +387,7 @@ error_code ReadException(od::value v, std::string& text) {
 Result<EvaluateResult> DecodeEvaluate(std::string_view result_json) {
   return DecodeResult("Runtime.evaluate", result_json, EvaluateResult{},
                       [](std::string_view key, od::value v, EvaluateResult& out) {
-                        if (key == "result") return ReadRemoteValue(v, out.value_json);
+                        if (key == "result") return ReadRemoteValue(v, out);
                         if (key == "exceptionDetails") return ReadException(v, out.exception_text);
                         return SUCCESS;
                       });

@@ -3,6 +3,7 @@
 // on-demand API meets CDP payloads (besides the router's envelope parse).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,7 +33,11 @@ common::Result<PostData> DecodeGetRequestPostData(std::string_view result_json);
 common::Result<std::vector<Cookie>> DecodeGetCookies(std::string_view result_json);    // Storage.getCookies
 struct NavigateResult { std::string frame_id, loader_id, error_text; };
 common::Result<NavigateResult> DecodeNavigate(std::string_view result_json);           // Page.navigate
-struct EvaluateResult { std::string value_json; std::string exception_text; };
+struct EvaluateResult {
+  std::string value_json;                   // the value as JSON (returnByValue)
+  std::optional<std::string> string_value;  // the value itself when it is a string
+  std::string exception_text;
+};
 common::Result<EvaluateResult> DecodeEvaluate(std::string_view result_json);           // Runtime.evaluate
 
 }  // namespace cdp::protocol

@@ -364,6 +364,7 @@ TEST_CASE("events absent from the transcript decode from the protocol's shape", 
   auto escaped = DecodeEvaluate(R"({"result":{"type":"string","value":"a\"b"}})");
   REQUIRE(escaped.ok());
   CHECK(escaped->value_json == R"("a\"b")");
+  CHECK(escaped->string_value == std::optional<std::string>("a\"b"));
 }
 
 }  // namespace

@@ -32,9 +32,10 @@ import fixture_server
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SCHEMA_DIR = os.path.join(REPO, "schemas")
-RECORD_TYPES = ["visit", "request", "websocket", "cookie", "cookie_write", "dialog",
-                "popup", "download", "tracker_event", "pii_leak", "fingerprint", "session_recorder",
-                "interaction", "consent"]
+# Every top-level schemas/<type>.schema.json is a record type (fleet messages
+# live in schemas/fleet/).
+RECORD_TYPES = sorted(os.path.basename(path)[:-len(".schema.json")]
+                      for path in glob.glob(os.path.join(SCHEMA_DIR, "*.schema.json")))
 
 # Short dwell and quiet period for cases that do not test timing.
 FAST = ("--min-dwell", "1", "--quiet-period", "1")

@@ -44,10 +44,15 @@ HOSTS = [
     "fp.test", "fpjs.test", "fpframe.test",  # fingerprinting (pages/fp.test/)
     "www.clarity.ms", "y.clarity.ms",  # a session recorder on a listed vendor's hosts
     "forms.test", "widget.test",  # interaction and consent pages (issue 4)
+    # The fixture clinic's trackers (issue 4) under their real names, so that
+    # TrackerDB and the filter lists know them; the pages speak HTTPS to them.
+    "connect.facebook.net", "www.googletagmanager.com", "region1.google-analytics.com",
+    "fpnpmcdn.net", "api.fpjs.io",
 ]
 
 # Trackers answer any path with a pixel, so pages can vary query strings freely.
-PIXEL_HOSTS = {"tracker.test", "ads.tracker2.test", "www.facebook.com", "fpjs.test", "y.clarity.ms"}
+PIXEL_HOSTS = {"tracker.test", "ads.tracker2.test", "www.facebook.com", "fpjs.test", "y.clarity.ms",
+               "region1.google-analytics.com", "api.fpjs.io"}
 
 # Long enough to outlive any visit, short enough that a forgotten connection
 # does not keep a thread for the whole session.
@@ -207,6 +212,7 @@ ROUTES = {
     ("fpframe.test", "/audio.html"): page("fp.test/audio-frame.html"),
     ("fpframe.test", "/audio.js"): page("fp.test/audio.js"),
     ("www.clarity.ms", "/s/recorder.js"): page("fp.test/recorder.js"),
+    ("www.googletagmanager.com", "/gtag/js"): page("www.googletagmanager.com/gtag.js"),
 }
 
 

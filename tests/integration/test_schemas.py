@@ -1,5 +1,5 @@
-"""The record schemas are valid Draft 2020-12, match worker/records.h field for
-field, and accept every example in schemas/examples/. No network, no browser."""
+"""The record schemas are valid Draft 2020-12, match their structs (worker/**/*.h,
+`struct XRecord {  // type "x"`) field for field, and accept every example in schemas/examples/. No network, no browser."""
 
 import glob
 import json
@@ -12,11 +12,7 @@ import pytest
 
 from conftest import RECORD_TYPES, REPO, SCHEMA_DIR
 
-RECORDS_H = os.path.join(REPO, "worker", "records.h")
-# Record structs kept beside their producer rather than in records.h.
-RECORD_HEADERS = [RECORDS_H, os.path.join(REPO, "worker", "decode", "tracker_event.h"),
-                  os.path.join(REPO, "worker", "pii", "pii_leak.h"),
-                  os.path.join(REPO, "worker", "instrument", "records.h")]
+RECORD_HEADERS = sorted(glob.glob(os.path.join(REPO, "worker", "**", "*.h"), recursive=True))
 EXAMPLES = sorted(glob.glob(os.path.join(SCHEMA_DIR, "examples", "*.json")))
 
 
@@ -40,11 +36,12 @@ def schema_of(record_type):
 
 def struct_fields():
     """type -> member names, parsed from `struct XRecord {  // type "x"` blocks."""
-    text = "
-".join(open(path).read() for path in RECORD_HEADERS)
     fields = {}
+    text = "\n".join(open(path).read() for path in RECORD_HEADERS)
     for record_type, body in re.findall(r'struct \w+Record \{\s*// type "(\w+)"[^\n]*(.*?)\n\};', text, re.S):
         body = re.sub(r"//[^\n]*", "", body)
+        while re.search(r"<[^<>]*>", body):  # template arguments hold commas
+            body = re.sub(r"<[^<>]*>", "", body)
         names = []
         for statement in filter(None, (s.strip() for s in body.split(";"))):
             first, *rest = statement.split(",")
