@@ -52,6 +52,10 @@ struct FilterSet::Filter {
   std::string regex;  // set for /regex/ filters (pattern unused)
   std::shared_ptr<const re2::RE2> re;  // `regex` compiled (case-insensitive unless match_case)
   std::vector<std::string> domains, not_domains;  // lower-case
+  // The same as DomainHash values, compared with the page host's suffixes;
+  // a filter with a "name.*" entry (`entity_domains`) compares the text.
+  std::vector<uint64_t> domain_hashes, not_domain_hashes;
+  bool entity_domains = false;
   // Request-host options: to= (like domain= for the request's own host) and
   // denyallow= (request hosts exempted); method= as bits of kMethods.
   std::vector<std::string> to_domains, not_to_domains, denyallow;
@@ -71,6 +75,15 @@ uint8_t MethodBit(std::string_view method);
 bool HostMatchesDomain(std::string_view host, std::string_view domain);
 // The request-host and method options of `f` allow the request.
 bool RequestOptionsAllow(const FilterSet::Filter& f, std::string_view request_host, uint8_t method_bit);
+
+// FNV-1a, 64 bits: a domain= entry and a page host's suffix are equal when
+// their hashes are (a collision among a page's few suffixes and one list's
+// domains is out of reach at 64 bits).
+inline uint64_t DomainHash(std::string_view domain) {
+  uint64_t h = 14695981039346656037ull;
+  for (char c : domain) h = (h ^ static_cast<uint8_t>(c)) * 1099511628211ull;
+  return h;
+}
 
 std::string LowerCopy(std::string_view s);
 std::string_view Trim(std::string_view s);  // spaces, tabs, CR

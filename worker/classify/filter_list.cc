@@ -230,16 +230,28 @@ void FilterSet::Rebuild() {
 }
 
 namespace {
-bool DomainAllows(const std::vector<std::string>& domains, const std::vector<std::string>& not_domains,
-                  std::string_view host) {
-  for (const std::string& d : not_domains) {
+bool DomainAllowsText(const FilterSet::Filter& f, std::string_view host) {
+  for (const std::string& d : f.not_domains) {
     if (HostMatchesDomain(host, d)) return false;
   }
-  if (domains.empty()) return true;
-  for (const std::string& d : domains) {
+  if (f.domains.empty()) return true;
+  for (const std::string& d : f.domains) {
     if (HostMatchesDomain(host, d)) return true;
   }
   return false;
+}
+
+// `page_suffixes`: DomainHash of the page host and of each of its suffixes
+// that starts after a '.', so a listed domain matches itself and subdomains.
+bool DomainAllows(const FilterSet::Filter& f, std::string_view host, const std::vector<uint64_t>& page_suffixes) {
+  if (f.entity_domains) return DomainAllowsText(f, host);
+  // The lists are sorted (FilterSet::Add): a few binary searches, however long the list.
+  auto listed = [&](const std::vector<uint64_t>& hashes) {
+    return std::any_of(page_suffixes.begin(), page_suffixes.end(),
+                       [&](uint64_t h) { return std::binary_search(hashes.begin(), hashes.end(), h); });
+  };
+  if (!f.not_domain_hashes.empty() && listed(f.not_domain_hashes)) return false;
+  return f.domain_hashes.empty() || listed(f.domain_hashes);
 }
 }  // namespace
 
@@ -249,6 +261,7 @@ bool DomainAllows(const std::vector<std::string>& domains, const std::vector<std
 // 0 empty) for the regex filters' required tokens.
 struct FilterSet::Subject {
   std::string lower, page;
+  std::vector<uint64_t> page_suffixes;  // see DomainAllows
   size_t host_begin = 0, host_end = 0;
   uint8_t method = 0;  // MethodBit of the request's method
   std::vector<const Index::Slot*> slots;
@@ -283,7 +296,7 @@ const FilterSet::Filter* FilterSet::FindFilter(int kind, const FilterContext& ct
     if (f.party == Party::kThird && !ctx.third_party) return false;
     if (f.party == Party::kFirst && ctx.third_party) return false;
     if (f.request_options && !RequestOptionsAllow(f, s.RequestHost(), s.method)) return false;
-    return DomainAllows(f.domains, f.not_domains, s.page);
+    return DomainAllows(f, s.page, s.page_suffixes);
   };
   // An important filter ends the search; otherwise the first match is kept.
   for (const Index::Slot* slot : s.slots) {
@@ -295,11 +308,11 @@ const FilterSet::Filter* FilterSet::FindFilter(int kind, const FilterContext& ct
       if (e->also_needs != 0 && !s.Has(e->also_needs)) continue;
       const Filter& f = filters_[e->id];
       // Long domain= lists cost more than the pattern: they go last.
-      const bool domains_first = f.domains.size() + f.not_domains.size() <= 2;
-      if (domains_first && !DomainAllows(f.domains, f.not_domains, s.page)) continue;
+      const bool domains_first = f.domains.size() + f.not_domains.size() <= 8;
+      if (domains_first && !DomainAllows(f, s.page, s.page_suffixes)) continue;
       std::string_view url = f.match_case ? ctx.url : std::string_view(s.lower);
       if (!MatchPattern(f.pattern, url, s.host_begin, s.host_end)) continue;
-      if (!domains_first && !DomainAllows(f.domains, f.not_domains, s.page)) continue;
+      if (!domains_first && !DomainAllows(f, s.page, s.page_suffixes)) continue;
       if (f.request_options && !RequestOptionsAllow(f, s.RequestHost(), s.method)) continue;
       found = &f;
       if (!want_important || f.important) return found;
@@ -341,6 +354,13 @@ FilterVerdict FilterSet::Evaluate(const FilterContext& ctx) const {
   thread_local Subject s;  // reused: no allocation per request
   s.page.assign(ctx.page_host);
   for (char& c : s.page) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  s.page_suffixes.clear();
+  for (size_t from = 0; from < s.page.size();) {
+    s.page_suffixes.push_back(DomainHash(std::string_view(s.page).substr(from)));
+    size_t dot = s.page.find('.', from);
+    if (dot == std::string::npos) break;
+    from = dot + 1;
+  }
   size_t need = 64;
   while (need < ctx.url.size() + 2) need *= 2;
   if (s.seen.size() < need) s.seen.resize(need);
@@ -351,22 +371,28 @@ FilterVerdict FilterSet::Evaluate(const FilterContext& ctx) const {
   s.slots.clear();
   uint32_t h = 2166136261u;
   bool in_token = false;
-  for (size_t i = 0; i <= ctx.url.size(); ++i) {
-    const uint8_t in = i < ctx.url.size() ? static_cast<uint8_t>(ctx.url[i]) : 0;
-    const uint8_t c = kCharTable.lower[in];
-    if (i < ctx.url.size()) s.lower[i] = static_cast<char>(c);
-    if (kCharTable.token[in]) {
+  auto end_token = [&] {
+    if (h == 0) h = 1;
+    if (s.Insert(h)) {
+      if (const Index::Slot* slot = index_->Lookup(h)) s.slots.push_back(slot);
+    }
+    h = 2166136261u;
+    in_token = false;
+  };
+  const size_t n = ctx.url.size();
+  const auto* in = reinterpret_cast<const uint8_t*>(ctx.url.data());
+  char* out = s.lower.data();
+  for (size_t i = 0; i < n; ++i) {
+    const uint8_t c = kCharTable.lower[in[i]];
+    out[i] = static_cast<char>(c);
+    if (kCharTable.token[in[i]]) {
       h = (h ^ c) * 16777619u;
       in_token = true;
     } else if (in_token) {
-      if (h == 0) h = 1;
-      if (s.Insert(h)) {
-        if (const Index::Slot* slot = index_->Lookup(h)) s.slots.push_back(slot);
-      }
-      h = 2166136261u;
-      in_token = false;
+      end_token();
     }
   }
+  if (in_token) end_token();
   s.slots.push_back(&index_->none);
   HostSpan(s.lower, s.host_begin, s.host_end);
   s.method = MethodBit(ctx.method);

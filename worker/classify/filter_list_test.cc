@@ -97,6 +97,12 @@ const Case kCases[] = {
     {"/ad.js$domain=google.*", "https://x.com/ad.js", "www.google.co.uk", RT::kScript, true,
      "/ad.js$domain=google.*"},
     {"/ad.js$domain=google.*", "https://x.com/ad.js", "notgoogle.com", RT::kScript, true, nullptr},
+    // A long list (searched after the pattern, by hash): subdomains and exceptions as above.
+    {"/ad.js$domain=a1.com|a2.com|a3.com|a4.com|a5.com|a6.com|a7.com|a8.com|a9.com|a10.com|~s.a7.com", "https://x.com/ad.js", "www.a7.com", RT::kScript, true,
+     "/ad.js$domain=a1.com|a2.com|a3.com|a4.com|a5.com|a6.com|a7.com|a8.com|a9.com|a10.com|~s.a7.com"},
+    {"/ad.js$domain=a1.com|a2.com|a3.com|a4.com|a5.com|a6.com|a7.com|a8.com|a9.com|a10.com|~s.a7.com", "https://x.com/ad.js", "s.a7.com", RT::kScript, true, nullptr},
+    {"/ad.js$domain=a1.com|a2.com|a3.com|a4.com|a5.com|a6.com|a7.com|a8.com|a9.com|a10.com|~s.a7.com", "https://x.com/ad.js", "a11.com", RT::kScript, true, nullptr},
+    {"/ad.js$domain=a1.com|a2.com|a3.com|a4.com|a5.com|a6.com|a7.com|a8.com|a9.com|a10.com|~s.a7.com", "https://x.com/ad.js", "xa1.com", RT::kScript, true, nullptr},
     {"/ad.js$from=a.com", "https://x.com/ad.js", "a.com", RT::kScript, true, "/ad.js$from=a.com"},
     // Resource types and their negations.
     {"/ad.$script", "https://x.com/ad.js", "a.com", RT::kScript, true, "/ad.$script"},

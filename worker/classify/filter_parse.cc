@@ -101,8 +101,8 @@ void HostSpan(std::string_view url, size_t& begin, size_t& end) {
     end = close == std::string_view::npos || close > auth_end ? auth_end : close + 1;
     return;
   }
-  end = url.find(':', begin);
-  if (end == std::string_view::npos || end > auth_end) end = auth_end;
+  end = url.substr(0, auth_end).find(':', begin);  // not into a long query
+  if (end == std::string_view::npos) end = auth_end;
 }
 }  // namespace filter_detail
 
@@ -166,6 +166,8 @@ bool ParseNetworkFilter(std::string_view line, FilterSet::Filter& f, bool& inval
           return false;
         }
         (not_d ? f.not_domains : f.domains).emplace_back(d);
+        (not_d ? f.not_domain_hashes : f.domain_hashes).push_back(DomainHash(d));
+        if (d.ends_with(".*")) f.entity_domains = true;
       }
     } else if ((name == "to" || name == "denyallow") && !neg) {
       const bool to = name == "to";
@@ -216,6 +218,8 @@ bool ParseNetworkFilter(std::string_view line, FilterSet::Filter& f, bool& inval
   }
   if (positive || negative) f.types = static_cast<uint16_t>((positive ? positive : kDefaultTypes) & ~negative);
   if (f.types == 0) return false;
+  std::sort(f.domain_hashes.begin(), f.domain_hashes.end());  // DomainAllows searches them
+  std::sort(f.not_domain_hashes.begin(), f.not_domain_hashes.end());
   if (pattern.size() >= 2 && pattern.front() == '/' && pattern.back() == '/') {
     f.regex = std::string(pattern.substr(1, pattern.size() - 2));
     re2::RE2::Options opts;
