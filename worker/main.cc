@@ -42,6 +42,9 @@ void AddVisitFlags(CLI::App& app, worker::ScanOptions& o, VisitFlags& v) {
       ->capture_default_str();
   app.add_option("--websocket-payload-cap", o.visit.websocket_payload_cap,
                  "Keep at most BYTES of each WebSocket frame")->capture_default_str();
+  app.add_option("--pages", o.subpages,
+                 "Also visit up to N same-site links of each entry page, each as a visit of its own")
+      ->check(CLI::Range(0, 100))->capture_default_str();
   app.add_option("--chrome", o.launch.chrome_path, "The Chromium binary (not Debian's wrapper script)")
       ->capture_default_str();
   app.add_option("--chrome-flag", o.launch.extra_flags,
@@ -196,9 +199,6 @@ int main(int argc, char** argv) {
   AddInteractFlags(*scan, scan_options.scan.visit.interact, scan_interact);
   worker::AnalysisSettings scan_analysis;
   AddAnalysisFlags(*scan, scan_analysis);
-  scan->add_option("--pages", scan_options.scan.subpages,
-                   "Also visit up to N same-site links of each entry page, each as a visit of its own")
-      ->check(CLI::Range(0, 100))->capture_default_str();
   scan->add_flag("--allow-private-targets", scan_options.allow_private_targets,
                  "Allow entry URLs whose host resolves to a loopback, private or link-local address");
 
@@ -347,6 +347,7 @@ int main(int argc, char** argv) {
     if (auto a = worker::MakeVisitAnalyzer(crawl_analysis, crawl_scan.visit.interact.canary); !a.ok()) {
       return Fail(a.status().message(), 2);
     }
+    crawl_options.worker_args.push_back("--pages=" + std::to_string(crawl_scan.subpages));
     for (auto& arg : InteractArgs(crawl_scan.visit.interact, crawl_interact)) crawl_options.worker_args.push_back(arg);
     for (auto& arg : worker::AnalysisArgs(crawl_analysis)) crawl_options.worker_args.push_back(arg);
     return coordinator::RunCrawlCommand(std::move(crawl_options));

@@ -48,6 +48,10 @@ void Scanner::Submit(ScanJob job) {
 void Scanner::Stop(const std::string& why) {
   if (browser_) browser_->Interrupt(why);
   browser_.reset();  // kills Chromium, removes its profile
+  // Landings waiting for subpages that will not run now: reported as they are.
+  auto held = std::move(held_);
+  held_.clear();
+  for (auto& [id, h] : held) on_result_(h.job, std::move(h.result), true);
 }
 
 void Scanner::LaunchBrowser() {
@@ -141,28 +145,43 @@ void Scanner::OnResult(ScanJob job, VisitResult result) {
   }
   result.visit.page = job.page;
   if (job.page > 0) result.visit.landing_visit_id = job.landing_visit_id;
-  if (!retry && job.page == 0 && options_.subpages > 0 && !loop_.stop_requested()) SubmitSubpages(job, result);
   if (options_.analyze) options_.analyze(result);
-  on_result_(job, std::move(result), !retry);
+  if (job.page > 0) {
+    on_result_(job, std::move(result), false);
+    if (!retry) SubpageDone(job.landing_visit_id);
+  } else if (retry || options_.subpages == 0 || loop_.stop_requested() || !HoldForSubpages(job, result)) {
+    on_result_(job, std::move(result), !retry);
+  }
   loop_.Post([this] {
     if (!browser_ && !launching_ && !queue_.empty() && fatal_.ok()) return LaunchBrowser();
     Pump();
   });
 }
 
-// Subpage jobs keep the landing job's tag and id prefix ("-p1", "-p2", ...).
-void Scanner::SubmitSubpages(const ScanJob& landing, const VisitResult& result) {
-  if (result.visit.outcome == "error") return;
+// Subpage jobs keep the landing job's tag, attempt and id prefix ("-p1", ...).
+bool Scanner::HoldForSubpages(const ScanJob& landing, VisitResult& result) {
+  if (result.visit.outcome == "error") return false;
   std::string from = result.visit.final_url.empty() ? result.visit.input_url : result.visit.final_url;
   auto urls = SelectSubpages(result.links, from, landing.target.site, options_.subpages);
-  run_remaining_ += urls.size();
+  if (urls.empty()) return false;
   for (size_t i = 0; i < urls.size(); ++i) {
-    ScanJob job{ScanTarget{urls[i], landing.target.site}, landing.id_prefix + "-p" + std::to_string(i + 1), 1,
-                landing.tag, landing.visit};
+    ScanJob job{ScanTarget{urls[i], landing.target.site}, landing.id_prefix + "-p" + std::to_string(i + 1),
+                landing.attempt, landing.tag, landing.visit};
     job.page = static_cast<int>(i + 1);
     job.landing_visit_id = result.visit.visit_id;
     queue_.push_back(std::move(job));
   }
+  std::string id = result.visit.visit_id;
+  held_[id] = HeldLanding{landing, std::move(result), urls.size()};
+  return true;
+}
+
+void Scanner::SubpageDone(const std::string& landing_visit_id) {
+  auto it = held_.find(landing_visit_id);
+  if (it == held_.end() || --it->second.pending > 0) return;
+  HeldLanding held = std::move(it->second);
+  held_.erase(it);
+  on_result_(held.job, std::move(held.result), true);
 }
 
 }  // namespace worker

@@ -9,6 +9,7 @@
 
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -27,9 +28,12 @@ struct ScanOptions {
   int restart_every = 0;   // visits per browser before a fresh one (0: never); bounds Chromium's growth
   uint64_t memory_cap_mb = 0;  // a browser over this (all its processes) is replaced once idle (0: no cap)
   std::string scan_id;     // prefix of visit ids in Run()
-  // --pages: after an entry URL's final result, visit up to this many of its
+  // --pages: after an entry URL's visit, visit up to this many of its
   // same-site links (SelectSubpages), each as a job of its own (fresh
-  // context, its own cookie snapshot), reported like any other job.
+  // context, its own cookie snapshot). Their results are reported with
+  // final=false (evidence of the entry URL, never its result), and the entry
+  // URL's own result is held back and reported, final, after its last
+  // subpage: the job is done only when all of it is.
   int subpages = 0;
   // Adds the analysis records (VisitAnalyzer) to every result before it is
   // reported; unset: the recorded events only.
@@ -78,7 +82,9 @@ class Scanner {
   void LaunchBrowser();
   void Pump();
   void OnResult(ScanJob job, VisitResult result);
-  void SubmitSubpages(const ScanJob& landing, const VisitResult& result);
+  // Queues the subpages of a landing result and holds it; false when there are none.
+  bool HoldForSubpages(const ScanJob& landing, VisitResult& result);
+  void SubpageDone(const std::string& landing_visit_id);
   bool ShouldRetire();
 
   cdp::LwsLoop& loop_;
@@ -92,6 +98,12 @@ class Scanner {
   bool over_memory_ = false;
   common::Status fatal_;
   size_t run_remaining_ = 0;  // Run(): final results still to come
+  struct HeldLanding {
+    ScanJob job;
+    VisitResult result;
+    size_t pending = 0;  // subpage jobs not finished yet
+  };
+  std::map<std::string, HeldLanding> held_;  // by the landing's visit_id
 };
 
 }  // namespace worker
