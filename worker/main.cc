@@ -63,6 +63,9 @@ void AddInteractFlags(CLI::App& app, worker::interact::InteractOptions& o, Inter
       ->check(CLI::IsMember({"none", "type", "click", "all"}))->capture_default_str();
   app.add_option("--canary-email", o.canary.email, "Email typed into email fields")->capture_default_str();
   app.add_option("--canary-phone", o.canary.phone, "Phone number typed into phone fields")->capture_default_str();
+  app.add_option("--canary-phone-country-code", o.canary.phone_country_code,
+                 "Country calling code of --canary-phone (its national and E.164 forms are searched too)")
+      ->capture_default_str();
   app.add_option("--canary-first-name", o.canary.first_name, "Given name typed")->capture_default_str();
   app.add_option("--canary-last-name", o.canary.last_name, "Family name typed")->capture_default_str();
   app.add_option("--canary-postcode", o.canary.postcode, "Postal code typed")->capture_default_str();
@@ -100,7 +103,8 @@ std::string JoinComma(const std::vector<std::string>& items) {
 std::vector<std::string> InteractArgs(const worker::interact::InteractOptions& o, const InteractFlags& f) {
   std::vector<std::string> args = {
       "--interact=" + f.interact, "--consent=" + f.consent, "--canary-email=" + o.canary.email,
-      "--canary-phone=" + o.canary.phone, "--canary-first-name=" + o.canary.first_name,
+      "--canary-phone=" + o.canary.phone, "--canary-phone-country-code=" + o.canary.phone_country_code,
+      "--canary-first-name=" + o.canary.first_name,
       "--canary-last-name=" + o.canary.last_name, "--canary-postcode=" + o.canary.postcode,
       "--max-clicks=" + std::to_string(o.max_clicks), "--click-words=" + JoinComma(o.click_words),
       "--never-click-words=" + JoinComma(o.never_click_words)};

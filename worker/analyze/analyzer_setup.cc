@@ -15,6 +15,7 @@ common::Result<std::shared_ptr<const VisitAnalyzer>> MakeVisitAnalyzer(const Ana
   options.canary.first_name = canary.first_name;
   options.canary.last_name = canary.last_name;
   options.canary.postcode = canary.postcode;
+  options.canary.phone_country_code = canary.phone_country_code;
   if (!settings.sensitive_terms_file.empty()) {
     auto terms = LoadSensitiveTerms(settings.sensitive_terms_file);
     if (!terms.ok()) return terms.status();

@@ -22,6 +22,7 @@ struct CanaryIdentity {
   std::string first_name = "Jane";
   std::string last_name = "Doe";
   std::string postcode = "02139";
+  std::string phone_country_code = "1";  // of `phone`: the leak search derives its national and E.164 forms
   std::string search_term = "opening hours";  // search boxes get a neutral term, not the identity
 };
 
