@@ -47,6 +47,17 @@ CookieLedger::CookieLedger(std::string visit_id, std::string site)
 // only as blocked records, since the browser did not store them.
 void CookieLedger::OnResponseExtraInfo(const std::string& response_url,
                                        const p::ResponseReceivedExtraInfo& e) {
+  if (response_url.empty()) {
+    bool sets_cookies = !e.blocked_cookies.empty() ||
+                        std::any_of(e.headers.begin(), e.headers.end(),
+                                    [](const auto& h) { return IEquals(h.first, "set-cookie"); });
+    if (sets_cookies) pending_.push_back(e);
+    return;
+  }
+  Record(response_url, e);
+}
+
+void CookieLedger::Record(const std::string& response_url, const p::ResponseReceivedExtraInfo& e) {
   std::vector<std::string_view> blocked_lines;
   for (const p::BlockedSetCookie& blocked : e.blocked_cookies) {
     blocked_lines.push_back(blocked.cookie_line);
@@ -62,6 +73,15 @@ void CookieLedger::OnResponseExtraInfo(const std::string& response_url,
       if (!parsed) continue;
       http_sets_.push_back({parsed->name, CookieDomain(*parsed, response_url), response_url});
     }
+  }
+}
+
+void CookieLedger::ResolvePending(const std::function<std::string(const std::string&, int)>& url_of) {
+  auto pending = std::move(pending_);
+  pending_.clear();
+  for (const auto& e : pending) {
+    // Still unknown (a request no record holds): kept, with no setter URL.
+    Record(url_of(e.request_id, e.status_code), e);
   }
 }
 

@@ -9,6 +9,7 @@
 // Pure; not thread-safe.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -23,8 +24,14 @@ class CookieLedger {
 
   // Every Set-Cookie line of a response (the raw header value may hold several
   // lines joined by '\n'), and the lines the browser blocked with reasons.
+  // `response_url` empty: not known yet (Chromium sends ExtraInfo before
+  // requestWillBeSent or after loadingFinished at times); the lines wait for
+  // ResolvePending.
   void OnResponseExtraInfo(const std::string& response_url,
                            const cdp::protocol::ResponseReceivedExtraInfo& e);
+  // Gives the waiting lines their response URL: url_of(cdp request id,
+  // status code), "" when still unknown. Call once, before Finish.
+  void ResolvePending(const std::function<std::string(const std::string&, int)>& url_of);
   // A script write; `cookie_string` is what was assigned to document.cookie
   // ("a=b; Path=/; ..."), `frame_url` the document's URL, `script_url` the
   // writer from the stack (empty when unknown).
@@ -37,12 +44,14 @@ class CookieLedger {
 
  private:
   struct HttpSet { std::string name, domain, setter_url; };
+  void Record(const std::string& response_url, const cdp::protocol::ResponseReceivedExtraInfo& e);
   void AddBlocked(const std::string& response_url, const cdp::protocol::BlockedSetCookie& b);
   void Attribute(const cdp::protocol::Cookie& c, CookieRecord& r) const;
   std::string visit_id_, site_;
   std::vector<HttpSet> http_sets_;
   std::vector<CookieRecord> blocked_;
   std::vector<CookieWriteRecord> writes_;
+  std::vector<cdp::protocol::ResponseReceivedExtraInfo> pending_;  // response URL not known yet
 };
 
 }  // namespace worker

@@ -140,5 +140,28 @@ TEST_CASE("script writes are kept with the ledger's visit id", "[worker][cookie_
   CHECK(Find(ledger.Finish({}), "a") == nullptr);
 }
 
+TEST_CASE("Set-Cookie lines whose response URL came late are attributed at the end", "[worker][cookie_ledger]") {
+  CookieLedger ledger("v1", "clinic.test");
+  // A host-only cookie: its domain is the response's host, known only later.
+  auto late = SetCookies("Set-Cookie", "tp_chips=c-9; Path=/; SameSite=None; Secure; Partitioned");
+  late.request_id = "7";
+  ledger.OnResponseExtraInfo("", late);
+  auto unknown = SetCookies("Set-Cookie", "lost=1");
+  unknown.request_id = "8";
+  ledger.OnResponseExtraInfo("", unknown);
+  std::vector<std::pair<std::string, int>> asked;
+  ledger.ResolvePending([&](const std::string& id, int status) {
+    asked.emplace_back(id, status);
+    return id == "7" ? std::string("https://tracker.test/chips.gif") : std::string();
+  });
+  CHECK(asked == std::vector<std::pair<std::string, int>>{{"7", 200}, {"8", 200}});
+  auto records = ledger.Finish({Jar("tp_chips", "tracker.test"), Jar("lost", "www.clinic.test")});
+  REQUIRE(records.size() == 2);
+  CHECK(records[0].set_by == "http");
+  CHECK(records[0].setter_url == "https://tracker.test/chips.gif");
+  CHECK(records[0].third_party);
+  CHECK(records[1].set_by == "unknown");  // no URL, so no domain to match: as before
+}
+
 }  // namespace
 }  // namespace worker

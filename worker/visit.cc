@@ -526,6 +526,20 @@ void Visit::Complete(std::vector<p::Cookie> jar) {
     interactor_.reset();
   }
   if (consent_) result_.consents = consent_->Records(record_.visit_id);
+  // ExtraInfo that came before its request or after it closed names its
+  // response by request id only: the hop with that id and status.
+  cookies_.ResolvePending([this](const std::string& cdp_id, int status) {
+    std::string url;
+    for (const RequestRecord& r : result_.requests) {
+      bool same = r.request_id == cdp_id ||
+                  (r.request_id.size() > cdp_id.size() && r.request_id.compare(0, cdp_id.size(), cdp_id) == 0 &&
+                   r.request_id[cdp_id.size()] == ':');
+      if (!same) continue;
+      if (r.status == status) return r.url;
+      if (url.empty()) url = r.url;
+    }
+    return url;
+  });
   result_.cookies = cookies_.Finish(jar);
   result_.cookie_writes = cookies_.writes();
   result_.api_calls = api_calls_.Take();
