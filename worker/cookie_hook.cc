@@ -3,9 +3,8 @@
 #include <vector>
 
 namespace worker {
-namespace {
 
-std::vector<std::string_view> Split(std::string_view s, char sep) {
+std::vector<std::string_view> SplitPayload(std::string_view s, char sep) {
   std::vector<std::string_view> parts;
   size_t start = 0;
   for (size_t i = 0; i <= s.size(); ++i) {
@@ -17,10 +16,8 @@ std::vector<std::string_view> Split(std::string_view s, char sep) {
   return parts;
 }
 
-}  // namespace
-
 std::optional<CookieWriteRecord> ParseCookieHookPayload(std::string_view payload) {
-  auto fields = Split(payload, '\x1f');
+  auto fields = SplitPayload(payload, '\x1f');
   if (fields.size() != 4) return std::nullopt;
   if (fields[0] != "document.cookie" && fields[0] != "cookieStore") return std::nullopt;
   CookieWriteRecord write;
@@ -28,7 +25,7 @@ std::optional<CookieWriteRecord> ParseCookieHookPayload(std::string_view payload
   write.frame_url = fields[1];
   write.cookie = fields[2];
   if (!fields[3].empty()) {
-    for (auto url : Split(fields[3], '\x1e')) {
+    for (auto url : SplitPayload(fields[3], '\x1e')) {
       if (!url.empty()) write.stack_urls.emplace_back(url);
     }
   }

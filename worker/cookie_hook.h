@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "worker/records.h"
 
@@ -17,5 +18,9 @@ namespace worker {
 // format keeps JSON parsing out of normalization. nullopt when malformed.
 // The returned record's script_url is the first stack URL; visit_id is empty.
 std::optional<CookieWriteRecord> ParseCookieHookPayload(std::string_view payload);
+
+// The fields of a payload of the instrumentation script between `sep`
+// separators (api_calls.cc uses it for the API-use reports too).
+std::vector<std::string_view> SplitPayload(std::string_view payload, char sep);
 
 }  // namespace worker

@@ -1,173 +1,28 @@
 #include "worker/record_writer.h"
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include <cerrno>
-#include <cmath>
 #include <cstring>
-#include <map>
 #include <optional>
 #include <string_view>
+
+#include "worker/json_line.h"
 
 namespace worker {
 namespace {
 
-// Length of the well-formed UTF-8 sequence at s[i], or 0 when it is not one
-// (overlong forms, surrogates and code points past U+10FFFF are not).
-size_t Utf8SequenceLength(std::string_view s, size_t i) {
-  auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  unsigned char b = byte(i);
-  if (b < 0x80) return 1;
-  size_t n = b >= 0xC2 && b <= 0xDF ? 2 : b >= 0xE0 && b <= 0xEF ? 3 : b >= 0xF0 && b <= 0xF4 ? 4 : 0;
-  if (n == 0 || i + n > s.size()) return 0;
-  for (size_t k = 1; k < n; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-  }
-  unsigned char b1 = byte(i + 1);
-  if (b == 0xE0 && b1 < 0xA0) return 0;   // overlong
-  if (b == 0xED && b1 > 0x9F) return 0;   // UTF-16 surrogate
-  if (b == 0xF0 && b1 < 0x90) return 0;   // overlong
-  if (b == 0xF4 && b1 > 0x8F) return 0;   // past U+10FFFF
-  return n;
+void Attribution(JsonLine& j, const std::optional<TrackerAttribution>& t) {
+  if (!t) return j.Field("tracker", std::optional<std::string>());
+  j.Object("tracker", [&] {
+    j.Field("tracker", t->tracker);
+    j.Field("organization", t->organization);
+    j.Field("category", t->category);
+  });
 }
-
-bool IsValidUtf8(std::string_view s) {
-  for (size_t i = 0, n = 0; i < s.size(); i += n) {
-    if ((n = Utf8SequenceLength(s, i)) == 0) return false;
-  }
-  return true;
-}
-
-// Page data (bodies, frames, cookie values) is arbitrary bytes; JSON must be
-// UTF-8. Each invalid byte becomes U+FFFD, so the rest stays readable.
-std::string SanitizeUtf8(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size();) {
-    size_t n = Utf8SequenceLength(s, i);
-    if (n == 0) {
-      out += "\xEF\xBF\xBD";
-      ++i;
-    } else {
-      out.append(s, i, n);
-      i += n;
-    }
-  }
-  return out;
-}
-
-// A small typed front for RapidJSON's writer: one Field overload per member
-// type of records.h. RapidJSON escapes control characters itself.
-class Json {
- public:
-  explicit Json(const char* type) : writer_(buffer_) {
-    writer_.StartObject();
-    Field("type", std::string_view(type));
-    Field("schema_version", kSchemaVersion);
-  }
-  std::string Done() {
-    writer_.EndObject();
-    return std::string(buffer_.GetString(), buffer_.GetSize());
-  }
-
-  void Field(const char* name, std::string_view v) { Key(name); String(v); }
-  void Field(const char* name, const std::string& v) { Field(name, std::string_view(v)); }
-  void Field(const char* name, bool v) { Key(name); writer_.Bool(v); }
-  void Field(const char* name, int v) { Key(name); writer_.Int(v); }
-  void Field(const char* name, int64_t v) { Key(name); writer_.Int64(v); }
-  void Field(const char* name, double v) {
-    Key(name);
-    if (std::isfinite(v)) writer_.Double(v); else writer_.Null();  // JSON has no NaN/inf
-  }
-  template <typename T>
-  void Field(const char* name, const std::optional<T>& v) {
-    if (v) Field(name, *v); else { Key(name); writer_.Null(); }
-  }
-  void Field(const char* name, const std::vector<std::string>& v) {
-    Key(name);
-    writer_.StartArray();
-    for (const std::string& s : v) String(s);
-    writer_.EndArray();
-  }
-  void Field(const char* name, const std::map<std::string, std::string>& map) {
-    Key(name);
-    writer_.StartObject();
-    for (const auto& [key, value] : map) {
-      writer_.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
-      String(value);
-    }
-    writer_.EndObject();
-  }
-  void Field(const char* name, const TrackerAttribution& t) {
-    Key(name);
-    writer_.StartObject();
-    Field("tracker", t.tracker);
-    Field("organization", t.organization);
-    Field("category", t.category);
-    writer_.EndObject();
-  }
-  void Field(const char* name, const std::vector<SummaryParty>& parties) {
-    Key(name);
-    writer_.StartArray();
-    for (const auto& p : parties) {
-      writer_.StartObject();
-      Field("domain", p.domain);
-      Field("organization", p.organization);
-      Field("trackers", p.trackers);
-      Field("categories", p.categories);
-      Field("mechanisms", p.mechanisms);
-      Field("requests", p.requests);
-      Field("filter_matches", p.filter_matches);
-      Field("cookies", p.cookies);
-      writer_.EndObject();
-    }
-    writer_.EndArray();
-  }
-  void Field(const char* name, const std::vector<SummaryPlatform>& platforms) {
-    Key(name);
-    writer_.StartArray();
-    for (const auto& p : platforms) {
-      writer_.StartObject();
-      Field("platform", p.platform);
-      Field("account_ids", p.account_ids);
-      Field("events", p.events);
-      Field("button_texts", p.button_texts);
-      Field("identities", p.identities);
-      writer_.EndObject();
-    }
-    writer_.EndArray();
-  }
-  void Field(const char* name, const HeaderList& headers) {  // [[name, value], ...], order kept
-    Key(name);
-    writer_.StartArray();
-    for (const auto& [header, value] : headers) {
-      writer_.StartArray();
-      String(header);
-      String(value);
-      writer_.EndArray();
-    }
-    writer_.EndArray();
-  }
-
- private:
-  void Key(const char* name) { writer_.Key(name); }
-  void String(std::string_view v) {
-    if (IsValidUtf8(v)) {  // the common case: no copy
-      writer_.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
-      return;
-    }
-    std::string clean = SanitizeUtf8(v);
-    writer_.String(clean.data(), static_cast<rapidjson::SizeType>(clean.size()));
-  }
-  rapidjson::StringBuffer buffer_;
-  rapidjson::Writer<rapidjson::StringBuffer> writer_;
-};
 
 }  // namespace
 
 std::string ToJson(const VisitRecord& r) {
-  Json j("visit");
+  JsonLine j("visit");
   j.Field("visit_id", r.visit_id);
   j.Field("input_url", r.input_url);
   j.Field("final_url", r.final_url);
@@ -190,7 +45,7 @@ std::string ToJson(const VisitRecord& r) {
 }
 
 std::string ToJson(const RequestRecord& r) {
-  Json j("request");
+  JsonLine j("request");
   j.Field("visit_id", r.visit_id);
   j.Field("request_id", r.request_id);
   j.Field("url", r.url);
@@ -225,12 +80,12 @@ std::string ToJson(const RequestRecord& r) {
   j.Field("third_party", r.third_party);
   j.Field("filter_list", r.filter_list);
   j.Field("filter_rule", r.filter_rule);
-  j.Field("tracker", r.tracker);
+  Attribution(j, r.tracker);
   return j.Done();
 }
 
 std::string ToJson(const WebSocketRecord& r) {
-  Json j("websocket");
+  JsonLine j("websocket");
   j.Field("visit_id", r.visit_id);
   j.Field("request_id", r.request_id);
   j.Field("url", r.url);
@@ -245,7 +100,7 @@ std::string ToJson(const WebSocketRecord& r) {
 }
 
 std::string ToJson(const CookieRecord& r) {
-  Json j("cookie");
+  JsonLine j("cookie");
   j.Field("visit_id", r.visit_id);
   j.Field("name", r.name);
   j.Field("value", r.value);
@@ -261,12 +116,12 @@ std::string ToJson(const CookieRecord& r) {
   j.Field("third_party", r.third_party);
   j.Field("blocked", r.blocked);
   j.Field("blocked_reasons", r.blocked_reasons);
-  j.Field("tracker", r.tracker);
+  Attribution(j, r.tracker);
   return j.Done();
 }
 
 std::string ToJson(const CookieWriteRecord& r) {
-  Json j("cookie_write");
+  JsonLine j("cookie_write");
   j.Field("visit_id", r.visit_id);
   j.Field("api", r.api);
   j.Field("cookie", r.cookie);
@@ -278,7 +133,7 @@ std::string ToJson(const CookieWriteRecord& r) {
 }
 
 std::string ToJson(const DialogRecord& r) {
-  Json j("dialog");
+  JsonLine j("dialog");
   j.Field("visit_id", r.visit_id);
   j.Field("dialog_type", r.dialog_type);
   j.Field("message", r.message);
@@ -288,7 +143,7 @@ std::string ToJson(const DialogRecord& r) {
 }
 
 std::string ToJson(const PopupRecord& r) {
-  Json j("popup");
+  JsonLine j("popup");
   j.Field("visit_id", r.visit_id);
   j.Field("url", r.url);
   j.Field("opener_url", r.opener_url);
@@ -298,7 +153,7 @@ std::string ToJson(const PopupRecord& r) {
 }
 
 std::string ToJson(const SiteSummaryRecord& r) {
-  Json j("site_summary");
+  JsonLine j("site_summary");
   j.Field("visit_id", r.visit_id);
   j.Field("site", r.site);
   j.Field("input_url", r.input_url);
@@ -312,8 +167,23 @@ std::string ToJson(const SiteSummaryRecord& r) {
   j.Field("tracker_cookies", r.tracker_cookies);
   j.Field("organizations", r.organizations);
   j.Field("categories", r.categories);
-  j.Field("third_parties", r.third_parties);
-  j.Field("tracker_events", r.tracker_events);
+  j.Objects("third_parties", r.third_parties, [&](const SummaryParty& p) {
+    j.Field("domain", p.domain);
+    j.Field("organization", p.organization);
+    j.Field("trackers", p.trackers);
+    j.Field("categories", p.categories);
+    j.Field("mechanisms", p.mechanisms);
+    j.Field("requests", p.requests);
+    j.Field("filter_matches", p.filter_matches);
+    j.Field("cookies", p.cookies);
+  });
+  j.Objects("tracker_events", r.tracker_events, [&](const SummaryPlatform& p) {
+    j.Field("platform", p.platform);
+    j.Field("account_ids", p.account_ids);
+    j.Field("events", p.events);
+    j.Field("button_texts", p.button_texts);
+    j.Field("identities", p.identities);
+  });
   j.Field("pii_leaks", r.pii_leaks);
   j.Field("third_party_pii_leaks", r.third_party_pii_leaks);
   j.Field("fingerprinting", r.fingerprinting);
@@ -324,7 +194,7 @@ std::string ToJson(const SiteSummaryRecord& r) {
 }
 
 std::string ToJson(const DownloadRecord& r) {
-  Json j("download");
+  JsonLine j("download");
   j.Field("visit_id", r.visit_id);
   j.Field("url", r.url);
   j.Field("suggested_filename", r.suggested_filename);
@@ -335,7 +205,7 @@ std::string ToJson(const DownloadRecord& r) {
 // ---- issue 4: fingerprinting and session recording (worker/instrument/records.h) ----
 
 std::string ToJson(const FingerprintRecord& r) {
-  Json j("fingerprint");
+  JsonLine j("fingerprint");
   j.Field("visit_id", r.visit_id);
   j.Field("technique", r.technique);
   j.Field("script_url", r.script_url);
@@ -347,7 +217,7 @@ std::string ToJson(const FingerprintRecord& r) {
 }
 
 std::string ToJson(const SessionRecorderRecord& r) {
-  Json j("session_recorder");
+  JsonLine j("session_recorder");
   j.Field("visit_id", r.visit_id);
   j.Field("vendor", r.vendor);
   j.Field("detected_by", r.detected_by);

@@ -3,20 +3,10 @@
 #include <charconv>
 #include <utility>
 
+#include "worker/cookie_hook.h"
+
 namespace worker {
 namespace {
-
-std::vector<std::string_view> Split(std::string_view s, char sep) {
-  std::vector<std::string_view> parts;
-  size_t start = 0;
-  for (size_t i = 0; i <= s.size(); ++i) {
-    if (i == s.size() || s[i] == sep) {
-      parts.push_back(s.substr(start, i - start));
-      start = i + 1;
-    }
-  }
-  return parts;
-}
 
 template <typename T>
 bool ParseNumber(std::string_view s, T* out) {
@@ -25,7 +15,7 @@ bool ParseNumber(std::string_view s, T* out) {
 }
 
 std::optional<ApiCallRecord> ParseEntry(std::string_view entry, std::string_view frame_url) {
-  auto f = Split(entry, '\x1d');
+  auto f = SplitPayload(entry, '\x1d');
   if (f.size() != 5 || f[0].empty()) return std::nullopt;
   ApiCallRecord call;
   call.api = f[0];
@@ -35,7 +25,7 @@ std::optional<ApiCallRecord> ParseEntry(std::string_view entry, std::string_view
   if (!ParseNumber(f[3], &call.first_time)) return std::nullopt;
   // One empty argument reads as none; no rule needs to tell them apart.
   if (!f[4].empty()) {
-    for (auto arg : Split(f[4], '\x1c')) call.args.emplace_back(arg);
+    for (auto arg : SplitPayload(f[4], '\x1c')) call.args.emplace_back(arg);
   }
   return call;
 }
@@ -43,10 +33,10 @@ std::optional<ApiCallRecord> ParseEntry(std::string_view entry, std::string_view
 }  // namespace
 
 std::optional<std::vector<ApiCallRecord>> ParseApiCallsPayload(std::string_view payload) {
-  auto fields = Split(payload, '\x1f');
+  auto fields = SplitPayload(payload, '\x1f');
   if (fields.size() != 3 || fields[0] != "calls" || fields[2].empty()) return std::nullopt;
   std::vector<ApiCallRecord> calls;
-  for (auto entry : Split(fields[2], '\x1e')) {
+  for (auto entry : SplitPayload(fields[2], '\x1e')) {
     auto call = ParseEntry(entry, fields[1]);
     if (!call) return std::nullopt;
     calls.push_back(std::move(*call));
