@@ -163,10 +163,15 @@ void Visit::SetUpTarget(Target& t) {
        cdp::JsonObject().Set("maxPostDataSize", static_cast<int64_t>(options_.post_data_cap)).Build());
   // A paused worker answers only what the browser process handles (Network);
   // anything for its own thread waits until it runs, so it is sent after.
-  // Workers get no instrumentation: Runtime.addBinding + enable + evaluate
-  // queued before runIfWaitingForDebugger are answered when the worker
-  // starts, but no binding call ever arrives and the session answers nothing
-  // after (Chromium 156; see test_fingerprint.py's xfail worker test).
+  // The instrumentation is the exception: sent now, unawaited, it is queued
+  // for the worker's thread ahead of runIfWaitingForDebugger and evaluated
+  // before the worker's script (test_fingerprint.py checks its first task).
+  if (!IsFrame(t.type)) {
+    s.Send("Runtime.addBinding", cdp::JsonObject().Set("name", cookie_binding_).Build(), Ignore, kSetupTimeout);
+    s.Send("Runtime.enable", "{}", Ignore, kSetupTimeout);
+    s.Send("Runtime.evaluate", cdp::JsonObject().Set("expression", InstrumentSource(cookie_binding_)).Build(),
+           Ignore, kSetupTimeout);
+  }
   if (IsFrame(t.type)) {
     send("Page.enable", "{}");
     send("Runtime.addBinding", cdp::JsonObject().Set("name", cookie_binding_).Build());

@@ -119,9 +119,6 @@ def test_instrumentation_looks_native(scan):
     }
 
 
-@pytest.mark.xfail(strict=True, reason="workers are not instrumented: Runtime.addBinding/enable/evaluate "
-                   "queued before runIfWaitingForDebugger are answered, but no binding call arrives "
-                   "(Chromium 156); see Visit::SetUpTarget")
 def test_dedicated_worker_is_instrumented_before_its_script(run_scan):
     """The worker draws and reads its OffscreenCanvas in its first task: the
     record exists only if the script was in the worker before its code ran."""
@@ -134,3 +131,13 @@ def test_dedicated_worker_is_instrumented_before_its_script(run_scan):
     record, = scan.of_type("fingerprint")
     assert record["third_party"] is False
     assert record["evidence"][-1] == "convertToBlob image/png of a 200x40 canvas"
+
+
+def test_dedicated_worker_fingerprinting_in_a_later_task(run_scan):
+    """The worker draws when the page posts to it, long after it started."""
+    worker = "https://fp.test/fp-worker-late.js"
+    scan = run_scan(["https://fp.test/worker-late.html"], "--min-dwell", "2", "--quiet-period", "1")
+    assert scan.returncode == 0, scan.describe()
+    scan.assert_matches_server_log()
+    assert scan.logged("fp.test/pixel.gif?late-worker="), scan.describe()
+    assert fingerprints(scan) == [("canvas", worker, worker)]

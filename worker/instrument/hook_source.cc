@@ -5,7 +5,7 @@ namespace {
 
 // Design notes, since the script must stay invisible and cheap:
 // - Everything the hook calls later is captured first (Reflect.apply, Map and
-//   String methods, Error, Date.now, queueMicrotask), so a page that replaces
+//   String methods, Error, Date.now, Promise.prototype.then), so a page that replaces
 //   built-ins afterwards neither breaks nor observes the hook.
 // - Chromium installs the binding in a new document after this script ran,
 //   so it is looked up lazily; messages made before it exists wait (bounded).
@@ -25,7 +25,15 @@ constexpr const char* kScriptTemplate = R"JS((() => {
   const mapGet = Map.prototype.get, mapSet = Map.prototype.set;
   const join = A.prototype.join, shift = A.prototype.shift, isArray = A.isArray, exec = RegExp.prototype.exec;
   const sliceS = S.prototype.slice, replaceS = S.prototype.replace;
-  const now = Date.now, qmt = G.queueMicrotask, sto = G.setTimeout;
+  const now = Date.now, sto = G.setTimeout, then = Promise.prototype.then, resolved = Promise.resolve();
+  // A worker's scope is instrumented before its script loads, when it has no
+  // queueMicrotask or setTimeout yet: microtasks go through a promise, and
+  // the timer is looked up when first needed.
+  const micro = (fn) => { apply(then, resolved, [fn]); };
+  const later = (fn, ms) => {
+    const timer = sto || G.setTimeout;
+    if (typeof timer === "function") apply(timer, G, [fn, ms]); else micro(fn);
+  };
   const originals = new WeakMap(), entries = new Map(), dirty = [], pending = [];
   let binding = null, keys = 0, scheduled = false, flushes = 0, retries = 0;
 
@@ -40,7 +48,7 @@ constexpr const char* kScriptTemplate = R"JS((() => {
   };
   const send = (message) => {
     if (pending.length < 500) pending[pending.length] = message;
-    if (!trySend() && retries < 100 && sto) { retries++; apply(sto, G, [trySend, 50]); }
+    if (!trySend() && retries < 100) { retries++; later(trySend, 50); }
   };
   const stack = () => {
     const hadLimit = apply(hasOwn, E, ["stackTraceLimit"]), limit = E.stackTraceLimit;
@@ -89,7 +97,7 @@ constexpr const char* kScriptTemplate = R"JS((() => {
   const schedule = () => {
     if (scheduled) return;
     scheduled = true;
-    if (flushes++ < 200 && qmt) apply(qmt, G, [flush]); else if (sto) apply(sto, G, [flush, 1000]);
+    if (flushes++ < 200) micro(flush); else later(flush, 1000);
   };
   const record = (api, args) => {
     const script = stackUrls(true), a = [];
