@@ -34,7 +34,9 @@
 namespace worker::classify {
 
 using filter_detail::HostSpan;
+using filter_detail::kTokenHashSeed;
 using filter_detail::TokenHash;
+using filter_detail::TokenHashStep;
 
 // Filters by token hash, flat for cache-friendliness: a 64 kB blocked Bloom
 // filter rejects most URL tokens without touching the table; the
@@ -55,6 +57,7 @@ struct FilterSet::Index {
   static uint32_t BloomWord(uint32_t key) { return key & (kBloomWords - 1); }
   struct Slot {
     uint32_t key = 0, begin[2] = {0, 0}, count[2] = {0, 0};  // [0] blocking, [1] exceptions
+    uint32_t important = 0;  // blocking: the first `important` entries are $important ones
   };
   struct Entry {  // a filter id with what rejects most candidates cheaply
     uint32_t id;
@@ -95,6 +98,13 @@ struct FilterSet::Index {
     for (int kind = 0; kind < 2; ++kind) {
       for (auto& [key, list] : by_token[kind]) {
         Slot& slot = key == 0 ? none : slots[keys[key]];
+        // Blocking: $important first (list order kept within each part), so
+        // once a plain match is found only the important prefixes remain.
+        if (kind == 0) {
+          auto first_plain = std::stable_partition(list.begin(), list.end(),
+                                                   [&](uint32_t id) { return filters[id].important; });
+          slot.important = static_cast<uint32_t>(first_plain - list.begin());
+        }
         slot.begin[kind] = static_cast<uint32_t>(ids.size());
         slot.count[kind] = static_cast<uint32_t>(list.size());
         for (uint32_t id : list) ids.push_back(Entry{id, also_needs[id], filters[id].types, filters[id].party, filters[id].important});
@@ -301,9 +311,9 @@ const FilterSet::Filter* FilterSet::FindFilter(int kind, const FilterContext& ct
   // An important filter ends the search; otherwise the first match is kept.
   for (const Index::Slot* slot : s.slots) {
     const Index::Entry* e = index_->ids.data() + slot->begin[kind];
-    const Index::Entry* end = e + slot->count[kind];
+    // After a plain match only $important filters can change the verdict.
+    const Index::Entry* end = e + (found ? slot->important : slot->count[kind]);
     for (; e != end; ++e) {
-      if (found && (!want_important || !e->important)) continue;
       if (!(e->types & type) || (e->party != Party::kAny && (e->party == Party::kThird) != ctx.third_party)) continue;
       if (e->also_needs != 0 && !s.Has(e->also_needs)) continue;
       const Filter& f = filters_[e->id];
@@ -314,8 +324,9 @@ const FilterSet::Filter* FilterSet::FindFilter(int kind, const FilterContext& ct
       if (!MatchPattern(f.pattern, url, s.host_begin, s.host_end)) continue;
       if (!domains_first && !DomainAllows(f, s.page, s.page_suffixes)) continue;
       if (f.request_options && !RequestOptionsAllow(f, s.RequestHost(), s.method)) continue;
+      if (!want_important || f.important) return &f;
       found = &f;
-      if (!want_important || f.important) return found;
+      break;  // the rest of this slot is plain (important ones come first)
     }
   }
   for (const Index::Regex& r : index_->regexes[kind]) {
@@ -332,20 +343,19 @@ const FilterSet::Filter* FilterSet::FindFilter(int kind, const FilterContext& ct
 FilterMatch FilterSet::ToMatch(const Filter& f) const { return FilterMatch{lists_[f.list], f.text, f.important}; }
 
 namespace {
-// Per byte: its lower case, and whether it is a token character (after
-// lower-casing), so the URL scan has no compare chains.
-struct CharTable {
+// Per byte: its lower case when it is a token character, else 0 (a byte that
+// is no token character is no letter either, so it is its own lower case):
+// one load per URL byte.
+struct TokenTable {
   uint8_t lower[256];
-  bool token[256];
-  constexpr CharTable() : lower(), token() {
-    for (int i = 0; i < 256; ++i) {
+  constexpr TokenTable() : lower() {
+    for (int i = 1; i < 256; ++i) {
       const char c = static_cast<char>(i >= 'A' && i <= 'Z' ? i - 'A' + 'a' : i);
-      lower[i] = static_cast<uint8_t>(c);
-      token[i] = i != 0 && filter_detail::IsTokenChar(c);
+      lower[i] = filter_detail::IsTokenChar(c) ? static_cast<uint8_t>(c) : 0;
     }
   }
 };
-constexpr CharTable kCharTable;
+constexpr TokenTable kTokenTable;
 }  // namespace
 
 FilterVerdict FilterSet::Evaluate(const FilterContext& ctx) const {
@@ -366,30 +376,31 @@ FilterVerdict FilterSet::Evaluate(const FilterContext& ctx) const {
   if (s.seen.size() < need) s.seen.resize(need);
   std::fill(s.seen.begin(), s.seen.begin() + static_cast<std::ptrdiff_t>(need), 0u);
   if (s.seen.size() > need) s.seen.resize(need);
-  // Lower-cases and hashes the URL's tokens (FNV-1a, as TokenHash) in one pass.
+  // Lower-cases and hashes the URL's tokens (as TokenHash) in one pass.
   s.lower.resize(ctx.url.size());
   s.slots.clear();
-  uint32_t h = 2166136261u;
+  uint32_t h = kTokenHashSeed;
   bool in_token = false;
   auto end_token = [&] {
     if (h == 0) h = 1;
     if (s.Insert(h)) {
       if (const Index::Slot* slot = index_->Lookup(h)) s.slots.push_back(slot);
     }
-    h = 2166136261u;
+    h = kTokenHashSeed;
     in_token = false;
   };
   const size_t n = ctx.url.size();
   const auto* in = reinterpret_cast<const uint8_t*>(ctx.url.data());
   char* out = s.lower.data();
   for (size_t i = 0; i < n; ++i) {
-    const uint8_t c = kCharTable.lower[in[i]];
-    out[i] = static_cast<char>(c);
-    if (kCharTable.token[in[i]]) {
-      h = (h ^ c) * 16777619u;
+    const uint8_t c = kTokenTable.lower[in[i]];
+    if (c != 0) {
+      out[i] = static_cast<char>(c);
+      h = TokenHashStep(h, c);
       in_token = true;
-    } else if (in_token) {
-      end_token();
+    } else {
+      out[i] = static_cast<char>(in[i]);
+      if (in_token) end_token();
     }
   }
   if (in_token) end_token();

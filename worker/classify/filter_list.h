@@ -129,10 +129,14 @@ void ForEachToken(std::string_view text, Fn&& fn) {
     a = b;
   }
 }
-// FNV-1a; never 0 (the untokenized bucket).
+// djb2 with xor: a shift and an add per character, the cheapest dependency
+// chain in the URL scan (which uses the same steps). Collisions only cost an
+// extra candidate check. Never 0 (the untokenized bucket).
+inline constexpr uint32_t kTokenHashSeed = 5381;
+inline uint32_t TokenHashStep(uint32_t h, uint8_t c) { return ((h << 5) + h) ^ c; }
 inline uint32_t TokenHash(std::string_view token) {
-  uint32_t h = 2166136261u;
-  for (char c : token) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+  uint32_t h = kTokenHashSeed;
+  for (char c : token) h = TokenHashStep(h, static_cast<uint8_t>(c));
   return h == 0 ? 1 : h;
 }
 // The URL's hostname span [begin, end) (after "scheme://" and any userinfo).

@@ -92,8 +92,9 @@ namespace filter_detail {
 void HostSpan(std::string_view url, size_t& begin, size_t& end) {
   size_t scheme = url.find("://");
   begin = scheme == std::string_view::npos ? 0 : scheme + 3;
-  size_t auth_end = url.find_first_of("/?#", begin);
-  if (auth_end == std::string_view::npos) auth_end = url.size();
+  // A loop, not find_first_of: that calls memchr once per character.
+  size_t auth_end = begin;
+  while (auth_end < url.size() && url[auth_end] != '/' && url[auth_end] != '?' && url[auth_end] != '#') ++auth_end;
   size_t at = url.rfind('@', auth_end);
   if (at != std::string_view::npos && at >= begin) begin = at + 1;
   if (begin < auth_end && url[begin] == '[') {  // IPv6 literal: [..]
