@@ -106,11 +106,15 @@ int RunScanCommand(ScanCommandOptions options) {
   RecordWriter writer(out);
   ScanSummary summary;
   common::Status write_status;
-  Scanner scanner(*loop.value(), options.scan, [&](const ScanJob&, VisitResult result, bool) {
-    if (write_status.ok()) write_status = WriteResult(writer, result);
-    summary.Add(result);
-  });
-  common::Status status = scanner.Run(targets.value());
+  common::Status status;
+  {
+    Scanner scanner(*loop.value(), options.scan, [&](const ScanJob&, VisitResult result, bool) {
+      if (write_status.ok()) write_status = WriteResult(writer, result);
+      summary.Add(result);
+    });
+    status = scanner.Run(targets.value());
+  }  // Chromium is shut down and reaped here, so its CPU is in the rusage below
+
   if (out != stdout) std::fclose(out);
   g_loop = nullptr;
 
