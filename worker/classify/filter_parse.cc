@@ -29,6 +29,22 @@ std::optional<uint16_t> TypeBit(std::string_view name) {
   }
   return std::nullopt;
 }
+// Calls entry(value, negated) for each '|'-separated entry of an option
+// value ("a.com|~b.com"), '~' taken off; false as soon as one is refused.
+template <typename Fn>
+bool EachListEntry(std::string_view value, Fn&& entry) {
+  for (size_t a = 0; a <= value.size();) {
+    size_t bar = value.find('|', a);
+    if (bar == std::string_view::npos) bar = value.size();
+    std::string_view item = value.substr(a, bar - a);
+    a = bar + 1;
+    const bool negated = item.starts_with('~');
+    if (negated) item.remove_prefix(1);
+    if (!entry(item, negated)) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 uint8_t MethodBit(std::string_view method) {
@@ -155,52 +171,31 @@ bool ParseNetworkFilter(std::string_view line, FilterSet::Filter& f, bool& inval
     } else if (name == "first-party" || name == "1p") {
       f.party = neg ? Party::kThird : Party::kFirst;
     } else if ((name == "domain" || name == "from") && !neg) {
-      for (size_t a = 0; a <= value.size();) {
-        size_t bar = value.find('|', a);
-        if (bar == std::string_view::npos) bar = value.size();
-        std::string_view d = value.substr(a, bar - a);
-        a = bar + 1;
-        const bool not_d = d.starts_with('~');
-        if (not_d) d.remove_prefix(1);
-        if (d.empty() || d.front() == '/' || d.front() == '.') {
-          invalid = true;
-          return false;
-        }
+      invalid = !EachListEntry(value, [&](std::string_view d, bool not_d) {
+        if (d.empty() || d.front() == '/' || d.front() == '.') return false;
         (not_d ? f.not_domains : f.domains).emplace_back(d);
         (not_d ? f.not_domain_hashes : f.domain_hashes).push_back(DomainHash(d));
         if (d.ends_with(".*")) f.entity_domains = true;
-      }
+        return true;
+      });
+      if (invalid) return false;
     } else if ((name == "to" || name == "denyallow") && !neg) {
       const bool to = name == "to";
-      for (size_t a = 0; a <= value.size();) {
-        size_t bar = value.find('|', a);
-        if (bar == std::string_view::npos) bar = value.size();
-        std::string_view d = value.substr(a, bar - a);
-        a = bar + 1;
-        const bool not_d = d.starts_with('~');
-        if (not_d) d.remove_prefix(1);
-        if (d.empty() || d.front() == '/' || d.front() == '.' || (not_d && !to)) {
-          invalid = true;
-          return false;
-        }
+      invalid = !EachListEntry(value, [&](std::string_view d, bool not_d) {
+        if (d.empty() || d.front() == '/' || d.front() == '.' || (not_d && !to)) return false;
         (to ? (not_d ? f.not_to_domains : f.to_domains) : f.denyallow).emplace_back(d);
-      }
+        return true;
+      });
+      if (invalid) return false;
       f.request_options = true;
     } else if (name == "method" && !neg) {
-      for (size_t a = 0; a <= value.size();) {
-        size_t bar = value.find('|', a);
-        if (bar == std::string_view::npos) bar = value.size();
-        std::string_view m = value.substr(a, bar - a);
-        a = bar + 1;
-        const bool not_m = m.starts_with('~');
-        if (not_m) m.remove_prefix(1);
+      invalid = !EachListEntry(value, [&](std::string_view m, bool not_m) {
         const uint8_t bit = MethodBit(m);
-        if (bit == 0) {
-          invalid = true;
-          return false;
-        }
+        if (bit == 0) return false;
         (not_m ? f.not_methods : f.methods) |= bit;
-      }
+        return true;
+      });
+      if (invalid) return false;
       f.request_options = true;
     } else if (auto bit = TypeBit(name)) {
       (neg ? negative : positive) |= *bit;
