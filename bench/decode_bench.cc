@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "worker/decode/tracker_event.h"
+#include "worker/analysis/decode/tracker_event.h"
 
 namespace {
 

@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "worker/classify/filter_list.h"
+#include "worker/analysis/classify/filter_list.h"
 
 namespace {
 

@@ -20,8 +20,8 @@
 #include "cdp/lws_loop.h"
 #include "cdp/lws_transport.h"
 #include "cdp/protocol/decode.h"
-#include "worker/chrome_process.h"
-#include "worker/process_stats.h"
+#include "cdp/chrome_process.h"
+#include "common/process_stats.h"
 
 namespace {
 
@@ -150,13 +150,13 @@ int main(int argc, char** argv) {
   size_t total = bench.urls.size();
   bench.concurrency = std::stoul(argv[2]);
   bench.dwell = common::Duration(std::stol(argv[3]));
-  worker::LaunchOptions launch;
+  cdp::LaunchOptions launch;
   for (int i = 4; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg.rfind("--chrome-flag=", 0) == 0) launch.extra_flags.push_back(arg.substr(14));
   }
   auto loop = cdp::LwsLoop::Create();
-  auto chrome = worker::ChromeProcess::Launch(launch);
+  auto chrome = cdp::ChromeProcess::Launch(launch);
   if (!loop.ok() || !chrome.ok()) {
     std::cerr << "navigate_only: cannot start: " << (chrome.ok() ? loop.status() : chrome.status()).ToString() << "\n";
     return 1;
@@ -172,6 +172,6 @@ int main(int argc, char** argv) {
   transport.value().reset();
   chrome.value().reset();  // Chromium exits and is reaped: its CPU counts as our children's
   std::cout << "navigate_only: " << bench.done << " visits\n";
-  worker::MaybePrintRusage("navigate_only");
+  common::MaybePrintRusage("navigate_only");
   return 0;
 }

@@ -13,8 +13,8 @@
 #include <random>
 #include <string>
 
-#include "worker/pii/needles.h"
-#include "worker/pii/pii_leak.h"
+#include "worker/analysis/pii/needles.h"
+#include "worker/analysis/pii/pii_leak.h"
 
 namespace {
 

@@ -22,10 +22,10 @@
 #include <string>
 #include <vector>
 
-#include "common/redis_client.h"
+#include "fleet/redis_client.h"
 #include "tests/support/redis_server.h"
-#include "worker/record_writer.h"
-#include "worker/result_sink.h"
+#include "worker/record/record_writer.h"
+#include "worker/scan/result_sink.h"
 
 namespace {
 
@@ -168,7 +168,7 @@ int main(int argc, char** argv) {
   if (visits <= 0 || requests < 0 || cookies < 0 || chunk <= 0) return 2;
 
   std::unique_ptr<testing_support::RedisServer> server;
-  common::RedisAddress address;
+  fleet::RedisAddress address;
   if (redis_url.empty()) {
     server = std::make_unique<testing_support::RedisServer>(false);
     if (!server->running()) {
@@ -177,19 +177,19 @@ int main(int argc, char** argv) {
     }
     address = server->address();
   } else {
-    auto parsed = common::ParseRedisUrl(redis_url);
+    auto parsed = fleet::ParseRedisUrl(redis_url);
     if (!parsed.ok()) {
       std::fprintf(stderr, "redis_ingest: %s\n", parsed.status().message().c_str());
       return 2;
     }
     address = parsed.value();
   }
-  auto connected = common::RedisClient::Connect(address);
+  auto connected = fleet::RedisClient::Connect(address);
   if (!connected.ok()) {
     std::fprintf(stderr, "redis_ingest: %s\n", connected.status().ToString().c_str());
     return 1;
   }
-  common::RedisClient& redis = *connected.value();
+  fleet::RedisClient& redis = *connected.value();
 
   // Build every visit first: only Redis traffic is timed.
   std::vector<worker::VisitResult> results;

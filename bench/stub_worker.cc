@@ -1,6 +1,6 @@
 // stub_worker: a fleet worker that visits nothing, for measuring the
 // coordinator's dispatch rate (bench/fleet_bench.py). It speaks the real
-// protocol (common/fleet_protocol.h) over a ZeroMQ DEALER: announces
+// protocol (fleet/protocol.h) over a ZeroMQ DEALER: announces
 // `capacity` with `ready`, and answers every batch at once with a `done`
 // (outcome ok) per item, writing nothing to Redis, then announces its
 // capacity again. Heartbeats every second like a real worker. On SIGTERM or
@@ -20,7 +20,7 @@
 #include <string>
 #include <variant>
 
-#include "common/fleet_protocol.h"
+#include "fleet/protocol.h"
 
 namespace {
 

@@ -7,9 +7,9 @@
 #include <variant>
 #include <vector>
 
-#include "common/fleet_protocol.h"
+#include "fleet/protocol.h"
 #include "common/log.h"
-#include "common/zmtp_heartbeat.h"
+#include "fleet/zmtp_heartbeat.h"
 #include "coordinator/request_intake.h"
 
 namespace coordinator {
@@ -71,13 +71,13 @@ struct Coordinator::Impl {
   zmq::context_t context;
   zmq::socket_t socket{context, zmq::socket_type::router};
   zmq::socket_t zap{context, zmq::socket_type::rep};  // ZeroMQ's authentication requests (ZAP), when CURVE is on
-  std::unique_ptr<common::RedisClient> redis;
-  std::unique_ptr<RunStore> store;
+  std::unique_ptr<fleet::RedisClient> redis;
+  std::unique_ptr<fleet::RunStore> store;
   std::unique_ptr<RequestIntake> intake;
   std::map<std::string, Worker> workers;  // by worker id
   std::string instance = RandomHex(8);
   uint64_t batches_sent = 0;
-  std::vector<RunStore::ItemRef> done;  // received, not yet stored
+  std::vector<fleet::RunStore::ItemRef> done;  // received, not yet stored
   bool sweep_due = true;                 // at start: a predecessor may have lost some `done`s
   Clock::time_point last_sweep{};
   Clock::time_point last_housekeeping{};
@@ -85,10 +85,10 @@ struct Coordinator::Impl {
   explicit Impl(CoordinatorOptions o) : options(std::move(o)) {}
 
   Status Open() {
-    auto client = common::RedisClient::Connect(options.redis);
+    auto client = fleet::RedisClient::Connect(options.redis);
     if (!client.ok()) return client.status();
     redis = std::move(client.value());
-    store = std::make_unique<RunStore>(*redis);
+    store = std::make_unique<fleet::RunStore>(*redis);
     intake = std::make_unique<RequestIntake>(*redis, *store, options.requests_stream, "coordinator-" + instance,
                                              options.allow_private_targets);
     if (Status s = intake->Open(); !s.ok()) return s;
@@ -109,12 +109,12 @@ struct Coordinator::Impl {
       // connection, batches sent there are lost until their lease ends, and
       // messages the worker's kernel still held arrive when the link heals.
       socket.set(zmq::sockopt::router_handover, 1);
-      common::SetZmtpHeartbeats(socket);
+      fleet::SetZmtpHeartbeats(socket);
       socket.bind(options.bind);
     } catch (const zmq::error_t& e) {
       return Status::Unavailable("cannot bind " + options.bind + ": " + e.what());
     }
-    common::LogInfo("listening on " + options.bind + ", Redis " + common::ToRedisUrl(options.redis));
+    common::LogInfo("listening on " + options.bind + ", Redis " + fleet::ToRedisUrl(options.redis));
     return Status::Ok();
   }
 

@@ -16,14 +16,14 @@
 #include <set>
 #include <string>
 
-#include "common/redis_client.h"
-#include "coordinator/run_store.h"
+#include "fleet/redis_client.h"
+#include "fleet/store/run_store.h"
 
 namespace coordinator {
 
 struct CoordinatorOptions {
   std::string bind = "tcp://*:5555";
-  common::RedisAddress redis;
+  fleet::RedisAddress redis;
   size_t batch_size = 10;
   int max_attempts = 3;                     // dispatches of a URL before it is recorded failed
   common::Duration lease{600000};           // a batch not finished by then is re-queued

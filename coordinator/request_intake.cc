@@ -7,7 +7,7 @@
 
 namespace coordinator {
 
-using common::RedisReply;
+using fleet::RedisReply;
 using common::Status;
 
 namespace {
@@ -77,7 +77,7 @@ Status RequestIntake::Take(const RedisReply& entries) {
 void RequestIntake::Accept(const std::string& entry_id,
                            const std::vector<std::pair<std::string, std::string>>& fields) {
   std::string request_id, urls, reply_stream;
-  RunInfo run;
+  fleet::RunInfo run;
   run.priority = 1;
   for (const auto& [k, v] : fields) {
     if (k == "request_id") request_id = v;

@@ -12,14 +12,14 @@
 
 #include <string>
 
-#include "common/redis_client.h"
-#include "coordinator/run_store.h"
+#include "fleet/redis_client.h"
+#include "fleet/store/run_store.h"
 
 namespace coordinator {
 
 class RequestIntake {
  public:
-  RequestIntake(common::RedisClient& redis, RunStore& store, std::string stream, std::string consumer,
+  RequestIntake(fleet::RedisClient& redis, fleet::RunStore& store, std::string stream, std::string consumer,
                 bool allow_private_targets)
       : redis_(redis), store_(store), stream_(std::move(stream)), consumer_(std::move(consumer)),
         allow_private_(allow_private_targets) {}
@@ -30,12 +30,12 @@ class RequestIntake {
   void Reply(const std::string& run);
 
  private:
-  common::Status Take(const common::RedisReply& entries);
+  common::Status Take(const fleet::RedisReply& entries);
   void Accept(const std::string& entry_id, const std::vector<std::pair<std::string, std::string>>& fields);
   void SendReply(const std::string& reply_stream, const std::vector<std::string>& fields);
 
-  common::RedisClient& redis_;
-  RunStore& store_;
+  fleet::RedisClient& redis_;
+  fleet::RunStore& store_;
   std::string stream_, consumer_;
   bool allow_private_;
   static constexpr const char* kGroup = "coordinators";

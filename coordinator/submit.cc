@@ -2,8 +2,8 @@
 
 #include <sstream>
 
-#include "worker/clock_format.h"
-#include "worker/normalize/url.h"
+#include "common/time.h"
+#include "common/url.h"
 
 namespace coordinator {
 
@@ -35,7 +35,7 @@ std::optional<std::string> TrancoDomain(const std::string& line) {
 
 class Submission {
  public:
-  Submission(RunStore& store, std::string run) : store_(store), run_(std::move(run)) {}
+  Submission(fleet::RunStore& store, std::string run) : store_(store), run_(std::move(run)) {}
 
   Status Add(const std::string& raw) {
     ++line_number_;
@@ -49,7 +49,7 @@ class Submission {
       ++report_.rejected_count;
       return Status::Ok();
     }
-    chunk_.push_back(WorkItem{report_.accepted++, url.value(), 0, ""});
+    chunk_.push_back(fleet::WorkItem{report_.accepted++, url.value(), 0, ""});
     return chunk_.size() >= kChunk ? Flush() : Status::Ok();
   }
 
@@ -71,9 +71,9 @@ class Submission {
     return s;
   }
 
-  RunStore& store_;
+  fleet::RunStore& store_;
   std::string run_;
-  std::vector<WorkItem> chunk_;
+  std::vector<fleet::WorkItem> chunk_;
   SubmitReport report_;
   int64_t line_number_ = 0;
 };
@@ -83,13 +83,13 @@ class Submission {
 Result<std::string> UrlOfLine(const std::string& raw) {
   std::string line = Trim(raw);
   if (auto tranco = TrancoDomain(line)) line = *tranco;
-  auto parsed = worker::normalize::ValidateEntryUrl(line);
+  auto parsed = common::ValidateEntryUrl(line);
   if (!parsed.ok()) return parsed.status();
   return line;
 }
 
-Result<SubmitReport> SubmitRun(RunStore& store, RunInfo run, std::istream& in) {
-  if (run.created_at.empty()) run.created_at = worker::NowRfc3339();
+Result<SubmitReport> SubmitRun(fleet::RunStore& store, fleet::RunInfo run, std::istream& in) {
+  if (run.created_at.empty()) run.created_at = common::NowRfc3339();
   if (Status s = store.CreateRun(run); !s.ok()) {
     // A submission cut short (a crash, a lost reply) goes on: appends are
     // idempotent per index, and the run is not dispatched before it is sealed.
@@ -106,7 +106,7 @@ Result<SubmitReport> SubmitRun(RunStore& store, RunInfo run, std::istream& in) {
   return submission.Seal();
 }
 
-Result<SubmitReport> SubmitRun(RunStore& store, RunInfo run, const std::vector<std::string>& lines) {
+Result<SubmitReport> SubmitRun(fleet::RunStore& store, fleet::RunInfo run, const std::vector<std::string>& lines) {
   std::stringstream in;
   for (const auto& line : lines) in << line << '\n';
   return SubmitRun(store, std::move(run), in);

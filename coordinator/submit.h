@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "coordinator/run_store.h"
+#include "fleet/store/run_store.h"
 
 namespace coordinator {
 
@@ -28,8 +28,8 @@ common::Result<std::string> UrlOfLine(const std::string& line);
 // Creates `run` and submits every URL of `in`; a run left `submitting` by an
 // interrupted submission is completed. InvalidArgument when the run exists
 // (and was sealed) or no line is a URL.
-common::Result<SubmitReport> SubmitRun(RunStore& store, RunInfo run, std::istream& in);
+common::Result<SubmitReport> SubmitRun(fleet::RunStore& store, fleet::RunInfo run, std::istream& in);
 // The same for a list in memory (on-demand requests).
-common::Result<SubmitReport> SubmitRun(RunStore& store, RunInfo run, const std::vector<std::string>& lines);
+common::Result<SubmitReport> SubmitRun(fleet::RunStore& store, fleet::RunInfo run, const std::vector<std::string>& lines);
 
 }  // namespace coordinator

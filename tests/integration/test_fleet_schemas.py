@@ -1,6 +1,6 @@
 """The coordinator-worker protocol schemas (schemas/fleet/) are valid Draft
 2020-12, document every field, and accept their examples, which
-common/fleet_protocol_test.cc checks are byte for byte what fleet::Encode
+fleet/protocol_test.cc checks are byte for byte what fleet::Encode
 sends. So are the schemas of the records that leave a process through Redis
 (URL results, site summaries, on-demand requests and replies), whose fields
 are also checked against the code that writes or reads them. No network, no
@@ -220,13 +220,13 @@ def test_record_fields_match_the_code():
     """The schemas name exactly the keys the code writes (and, for a request,
     reads), in the order it writes them; the lead changing a writer makes
     this fail until the schema follows."""
-    sink = read_source("worker/result_sink.cc")
+    sink = read_source("worker/scan/result_sink.cc")
     key = r'w\.Key\("(\w+)"\)'
     visit_result, failed_result = shapes_of("url_result")
     assert re.findall(key, function_body(sink, "std::string ResultJson(")) == list(visit_result["properties"])
     assert (re.findall(key, function_body(sink, "std::string SiteSummaryJson("))
             == list(schema_of("site_summary")["properties"]))
-    lua = re.search(r"local failed = cjson\.encode\(\{(.*?)\}\)", read_source("coordinator/run_store.cc"), re.S)
+    lua = re.search(r"local failed = cjson\.encode\(\{(.*?)\}\)", read_source("fleet/store/run_store.cc"), re.S)
     assert lua, "ReleaseBatch's failed result not found"
     assert sorted(re.findall(r"(\w+)\s*=", lua.group(1))) == sorted(failed_result["properties"])
     intake = read_source("coordinator/request_intake.cc")

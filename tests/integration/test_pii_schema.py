@@ -1,6 +1,6 @@
 """The pii_leak schema (schemas/pii_leak.schema.json) refuses records outside
 its vocabulary. test_schemas.py checks it is valid, matches
-worker/pii/pii_leak.h and accepts its example; the Catch2 test [pii] checks
+worker/analysis/pii/pii_leak.h and accepts its example; the Catch2 test [pii] checks
 the example is exactly what ToJson writes. No network, no browser."""
 
 import json

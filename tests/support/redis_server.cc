@@ -73,8 +73,8 @@ RedisServer::~RedisServer() {
   if (!dir_.empty()) std::filesystem::remove_all(dir_, ignored);
 }
 
-common::RedisAddress RedisServer::address() const {
-  common::RedisAddress a;
+fleet::RedisAddress RedisServer::address() const {
+  fleet::RedisAddress a;
   a.unix_path = socket_;
   return a;
 }

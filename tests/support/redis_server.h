@@ -5,7 +5,7 @@
 #include <string>
 #include <sys/types.h>
 
-#include "common/redis_client.h"
+#include "fleet/redis_client.h"
 
 namespace testing_support {
 
@@ -18,7 +18,7 @@ class RedisServer {
   RedisServer& operator=(const RedisServer&) = delete;
 
   bool running() const { return pid_ > 0; }
-  common::RedisAddress address() const;
+  fleet::RedisAddress address() const;
   std::string url() const { return "unix://" + socket_; }
   void Stop();     // SIGKILL, as a crash
   void Start();    // again, on the same socket and data dir

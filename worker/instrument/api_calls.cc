@@ -3,7 +3,7 @@
 #include <charconv>
 #include <utility>
 
-#include "worker/cookie_hook.h"
+#include "worker/instrument/cookie_hook.h"
 
 namespace worker {
 namespace {

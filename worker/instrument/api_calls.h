@@ -5,6 +5,8 @@
 // Pure functions and a plain accumulator; not thread-safe.
 #pragma once
 
+#include "worker/record/records.h"
+
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -15,14 +17,6 @@
 
 namespace worker {
 
-struct ApiCallRecord {
-  std::string api;          // "<Interface>.<member>", e.g. "CanvasRenderingContext2D.fillText"
-  std::string script_url;   // first URL of the calling stack; "" when it had none
-  std::string frame_url;    // the document (or worker) the call was made in
-  int64_t count = 1;        // calls with exactly these arguments
-  std::vector<std::string> args;  // the arguments the rules need, as strings (see hook_source.cc)
-  double first_time = 0;    // ms since the epoch of the first such call (page clock)
-};
 
 // Decodes one Runtime.bindingCalled payload of API use:
 // "calls" U+001F frame_url U+001F entries, entries separated by U+001E, each

@@ -6,7 +6,7 @@
 #include <utility>
 
 #include "worker/normalize/registrable_domain.h"
-#include "worker/normalize/url.h"
+#include "common/url.h"
 
 namespace worker {
 namespace {
@@ -164,7 +164,7 @@ std::vector<FingerprintRecord> DetectFingerprinting(const std::vector<ApiCallRec
       FingerprintRecord r;
       r.technique = technique;
       r.script_url = key.first;
-      r.script_domain = normalize::RegistrableDomain(normalize::HostOf(key.first));
+      r.script_domain = normalize::RegistrableDomain(common::HostOf(key.first));
       r.third_party = normalize::IsThirdParty(key.first, site);
       r.frame_url = key.second;
       r.evidence = std::move(evidence);

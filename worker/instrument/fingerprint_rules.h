@@ -36,7 +36,7 @@
 
 #include "worker/instrument/api_calls.h"
 #include "worker/instrument/records.h"
-#include "worker/records.h"
+#include "worker/record/records.h"
 
 namespace worker {
 

@@ -3,7 +3,7 @@
 // It reports through one Runtime binding, which it takes off the globals at
 // first use:
 // - cookie writes (document.cookie, cookieStore.set), one message per write,
-//   decoded by ParseCookieHookPayload (worker/cookie_hook.h);
+//   decoded by ParseCookieHookPayload (worker/instrument/cookie_hook.h);
 // - fingerprinting and session-recording API use, counted in the page per
 //   (api, calling script, arguments) and sent in batches, decoded by
 //   ParseApiCallsPayload (worker/instrument/api_calls.h).

@@ -4,7 +4,7 @@
 
 #include "worker/instrument/fingerprint_rules.h"
 #include "worker/normalize/registrable_domain.h"
-#include "worker/normalize/url.h"
+#include "common/url.h"
 
 namespace worker {
 namespace {
@@ -79,7 +79,7 @@ std::vector<std::string> Evidence(const Behaviour& b) {
 }  // namespace
 
 std::string SessionRecorderVendor(const std::string& url) {
-  auto parsed = normalize::ParseUrl(url);
+  auto parsed = common::ParseUrl(url);
   if (!parsed.ok()) return "";
   for (const auto& e : kEndpoints) {
     if (!HostMatches(parsed->host, e.host_suffix)) continue;

@@ -25,7 +25,7 @@
 
 #include "common/status.h"
 #include "worker/interact/interact_options.h"
-#include "worker/records.h"
+#include "worker/record/records.h"
 
 namespace worker::interact {
 

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "common/status.h"
-#include "worker/records.h"
+#include "worker/record/records.h"
 
 namespace worker::interact {
 

@@ -19,7 +19,7 @@
 #include "common/loop.h"
 #include "worker/interact/interact_options.h"
 #include "worker/interact/interaction_report.h"
-#include "worker/records.h"
+#include "worker/record/records.h"
 
 namespace worker::interact {
 

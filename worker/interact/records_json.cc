@@ -1,6 +1,6 @@
 #include "worker/interact/records_json.h"
 
-#include "worker/json_line.h"
+#include "worker/record/json_line.h"
 
 namespace worker {
 

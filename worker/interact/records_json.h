@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "worker/records.h"
+#include "worker/record/records.h"
 
 namespace worker {
 

@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "cdp/protocol/events.h"
-#include "worker/records.h"
+#include "worker/record/records.h"
 
 namespace worker {
 

@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "worker/normalize/url.h"
+#include "common/url.h"
 
 namespace worker::normalize {
 namespace {
@@ -51,7 +51,7 @@ std::string RegistrableDomain(std::string_view host) {
 bool IsThirdParty(std::string_view url, std::string_view site) {
   // A blob: URL carries the origin that created it; judge that origin.
   if (url.substr(0, 5) == "blob:") url.remove_prefix(5);
-  std::string host = HostOf(url);
+  std::string host = common::HostOf(url);
   // No host (data:, about:, chrome-error:) or no site to compare with.
   if (host.empty() || site.empty()) return false;
   return RegistrableDomain(host) != CanonicalHost(site);

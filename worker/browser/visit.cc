@@ -1,0 +1,625 @@
+#include "worker/browser/visit.h"
+
+#include <algorithm>
+#include <map>
+#include <variant>
+
+#include "cdp/json_object.h"
+#include "cdp/protocol/decode.h"
+#include "common/time.h"
+#include "worker/instrument/cookie_hook.h"
+#include "worker/instrument/hook_source.h"
+#include "worker/normalize/registrable_domain.h"
+
+namespace worker {
+
+namespace p = cdp::protocol;
+using common::Duration;
+using common::Result;
+
+struct Visit::Target {
+  cdp::Session* session = nullptr;  // null once detached
+  std::string session_id, target_id, type, url;
+  RequestTracker tracker;
+  std::unordered_map<std::string, std::string> websocket_urls;  // request id -> url
+  // A popup until its load event: it holds the visit open. A cross-site
+  // popup starts a renderer of its own, which under load takes longer than
+  // the quiet period, with no network event to show for it.
+  bool loading = false;
+  Target(TrackerContext context) : tracker(std::move(context)) {}
+};
+
+namespace {
+
+constexpr Duration kTickInterval{250};
+constexpr Duration kMinTick{5};
+constexpr Duration kSetupTimeout{10000};
+void Ignore(Result<std::string>) {}
+
+constexpr const char* kAutoAttach = R"({"autoAttach":true,"waitForDebuggerOnStart":true,"flatten":true})";
+
+bool IsFrame(const std::string& target_type) {
+  return target_type == "page" || target_type == "popup" || target_type == "iframe";
+}
+
+}  // namespace
+
+Visit::Visit(cdp::Connection& browser, common::Loop& loop, const VisitOptions& options,
+             std::string context_id, std::string cookie_binding)
+    : browser_(browser),
+      loop_(loop),
+      options_(options),
+      context_id_(std::move(context_id)),
+      cookie_binding_(std::move(cookie_binding)),
+      cookies_("", "") {
+  consent_binding_ = cookie_binding_ + "_ac";
+}
+
+Visit::~Visit() {
+  *alive_ = false;
+  if (tick_timer_) loop_.CancelTimer(*tick_timer_);
+}
+
+void Visit::Prepare() {
+  // The page opens blank and paused (auto-attach), so the recorders are in
+  // place before the entry URL's first request; Navigate() follows its set-up.
+  auto alive = alive_;
+  browser_.Send("Target.createTarget",
+                cdp::JsonObject().Set("url", "about:blank").Set("browserContextId", context_id_).Build(),
+                [this, alive](Result<std::string> r) {
+                  if (!*alive || r.ok() || finishing_) return;
+                  prepare_error_ = "could not open a page: " + r.status().ToString();
+                  if (begun_) Finish("error", *prepare_error_);
+                });
+}
+
+void Visit::Begin(VisitRecord seed, const VisitOptions& options, std::function<void(VisitResult)> on_done) {
+  begun_ = true;
+  options_ = options;
+  record_ = std::move(seed);
+  on_done_ = std::move(on_done);
+  cookies_ = CookieLedger(record_.visit_id, record_.site);
+  // The blank page recorded nothing yet; its trackers take the visit's identity.
+  for (auto& [id, t] : targets_) {
+    t->tracker = RequestTracker(TrackerContext{record_.visit_id, record_.site, t->type, t->url,
+                                               options_.post_data_cap});
+  }
+  started_ = navigated_ = last_activity_ = loop_.Now();
+  record_.started_at = common::NowRfc3339();
+  interaction_pending_ = options_.interact.mode != interact::InteractMode::kNone ||
+                         options_.interact.consent != interact::ConsentMode::kNone;
+  if (options_.interact.consent != interact::ConsentMode::kNone) consent_.emplace(options_.interact.consent);
+  if (prepare_error_) return Finish("error", *prepare_error_);
+  tick_timer_ = loop_.AddTimer(kTickInterval, [this] { Tick(); });
+  if (page_ready_) Navigate();
+}
+
+bool Visit::OnTargetAttached(cdp::Session& session, const p::TargetInfo& info) {
+  // A service worker is reached by both the browser's and the page's
+  // auto-attach; the first session records it.
+  for (const auto& [id, existing] : targets_) {
+    if (existing->target_id == info.target_id && existing->session != nullptr) return false;
+  }
+  std::string type = info.type;
+  if (type == "page" && main_ != nullptr) type = "popup";
+  auto target = std::make_unique<Target>(TrackerContext{record_.visit_id, record_.site, type, info.url,
+                                                        options_.post_data_cap});
+  Target& t = *target;
+  t.session = &session;
+  t.session_id = session.id();
+  t.target_id = info.target_id;
+  t.type = type;
+  t.url = info.url;
+  targets_[session.id()] = std::move(target);
+  if (type == "page") main_ = &t;
+  if (type == "page" || type == "popup" || type == "iframe") frames_[info.target_id] = info.url;
+  if (type == "popup") {
+    result_.popups.push_back(PopupRecord{record_.visit_id, info.url, TargetUrl(info.opener_id),
+                                         info.target_id, true});
+    t.loading = true;
+  }
+  last_activity_ = loop_.Now();  // a new target is activity: its first requests are yet to come
+  session.on_event = [this, &t](const p::Event& event) {
+    // The record ends when the page is done: Page.stopLoading then cancels
+    // what is still in flight, which must stay "unfinished", not "failed".
+    if (finishing_) return;
+    std::visit([&](const auto& e) { Handle(t, e); }, event);
+  };
+  SetUpTarget(t);
+  return true;
+}
+
+// Everything is sent while the target is paused, and it runs only once the
+// set-up is acknowledged: the renderer-side agents (subresource requests,
+// frame events) are enabled only when their replies arrive, and a page that
+// ran earlier would load its first subresources unrecorded (seen under load,
+// when replies take seconds). Every command has its deadline, and a timed-out
+// command counts as answered, so a target always runs.
+void Visit::SetUpTarget(Target& t) {
+  cdp::Session& s = *t.session;
+  struct Setup { int unanswered = 0; bool resumed = false; };
+  auto setup = std::make_shared<Setup>();
+  auto alive = alive_;
+  std::string session_id = t.session_id;
+  auto resume = [this, alive, setup, session_id] {
+    if (!*alive || setup->resumed) return;
+    setup->resumed = true;
+    auto it = targets_.find(session_id);
+    if (it == targets_.end() || it->second->session == nullptr) return;
+    Target& target = *it->second;
+    target.session->Send("Runtime.runIfWaitingForDebugger", "{}", Ignore, kSetupTimeout);
+    if (!IsFrame(target.type)) target.session->Send("Target.setAutoAttach", kAutoAttach, Ignore, kSetupTimeout);
+    if (&target != main_) return;
+    page_ready_ = true;
+    if (begun_ && !finishing_) Navigate();
+  };
+  auto send = [&](std::string_view method, std::string params) {
+    ++setup->unanswered;
+    s.Send(method, std::move(params), [setup, resume](Result<std::string>) {
+      if (--setup->unanswered == 0) resume();
+    }, kSetupTimeout);
+  };
+  send("Network.enable",
+       cdp::JsonObject().Set("maxPostDataSize", static_cast<int64_t>(options_.post_data_cap)).Build());
+  // A paused worker answers only what the browser process handles (Network);
+  // anything for its own thread waits until it runs, so it is sent after.
+  // The instrumentation is the exception: sent now, unawaited, it is queued
+  // for the worker's thread ahead of runIfWaitingForDebugger and evaluated
+  // before the worker's script (test_fingerprint.py checks its first task).
+  if (!IsFrame(t.type)) {
+    s.Send("Runtime.addBinding", cdp::JsonObject().Set("name", cookie_binding_).Build(), Ignore, kSetupTimeout);
+    s.Send("Runtime.enable", "{}", Ignore, kSetupTimeout);
+    s.Send("Runtime.evaluate", cdp::JsonObject().Set("expression", InstrumentSource(cookie_binding_)).Build(),
+           Ignore, kSetupTimeout);
+  }
+  if (IsFrame(t.type)) {
+    send("Page.enable", "{}");
+    send("Runtime.addBinding", cdp::JsonObject().Set("name", cookie_binding_).Build());
+    send("Page.addScriptToEvaluateOnNewDocument",
+         cdp::JsonObject().Set("source", InstrumentSource(cookie_binding_)).Set("runImmediately", true).Build());
+    send("Runtime.enable", "{}");
+    send("Debugger.enable", "{}");
+    send("Debugger.setAsyncCallStackDepth", R"({"maxDepth":32})");
+    send("Target.setAutoAttach", kAutoAttach);
+    SetUpConsent(t, send);
+  }
+}
+
+void Visit::Navigate() {
+  if (main_->session == nullptr) return Finish("error", "the page closed before it could navigate");
+  navigating_ = true;
+  navigated_ = last_activity_ = loop_.Now();
+  auto alive = alive_;
+  // Page.navigate answers when the navigation commits or fails; a slow first
+  // byte must not pass for a failure, so its deadline is the visit's.
+  main_->session->Send(
+      "Page.navigate", cdp::JsonObject().Set("url", record_.input_url).Build(),
+      [this, alive](Result<std::string> r) {
+        if (!*alive || finishing_) return;
+        if (!r.ok()) return;  // the deadline decides; a hung navigate is a timeout
+        auto nav = p::DecodeNavigate(r.value());
+        if (nav.ok() && !nav->error_text.empty()) {
+          Finish("error", nav->error_text);
+        }
+      },
+      options_.timeout);
+}
+
+void Visit::OnTargetDetached(const std::string& session_id) {
+  auto it = targets_.find(session_id);
+  if (it != targets_.end()) it->second->session = nullptr;  // records stay until the end
+}
+
+void Visit::OnTargetInfoChanged(const p::TargetInfo& info) {
+  for (auto& [id, t] : targets_) {
+    if (t->target_id != info.target_id) continue;
+    t->url = info.url;
+    t->tracker.set_target_url(info.url);
+  }
+  for (auto& popup : result_.popups) {
+    if (popup.target_id == info.target_id && !info.url.empty() && info.url != "about:blank") popup.url = info.url;
+  }
+}
+
+void Visit::OnDownload(const p::DownloadWillBegin& e) {
+  for (const auto& d : result_.downloads) {
+    if (d.url == e.url && d.suggested_filename == e.suggested_filename) return;  // Page and Browser both report
+  }
+  result_.downloads.push_back(DownloadRecord{record_.visit_id, e.url, e.suggested_filename, "denied"});
+}
+
+std::string Visit::TargetUrl(const std::string& target_id) const {
+  for (const auto& [id, t] : targets_) {
+    if (t->target_id == target_id) return t->url;
+  }
+  return "";
+}
+
+// ---- network events ----
+
+void Visit::Handle(Target& t, const p::RequestWillBeSent& e) {
+  last_activity_ = loop_.Now();
+  if (!e.frame_id.empty() && !frames_.count(e.frame_id)) frames_[e.frame_id] = "";
+  if (!t.tracker.OnRequestWillBeSent(e) || t.session == nullptr) return;
+  ++pending_reads_;
+  auto alive = alive_;
+  std::string id = e.request_id;
+  t.session->Send("Network.getRequestPostData", cdp::JsonObject().Set("requestId", id).Build(),
+                  [this, alive, &t, id](Result<std::string> r) {
+                    if (!*alive) return;
+                    auto body = r.ok() ? p::DecodeGetRequestPostData(r.value())
+                                       : Result<p::PostData>(r.status());
+                    if (body.ok()) t.tracker.OnPostData(id, body->data, body->base64_encoded);
+                    else t.tracker.OnPostData(id, std::nullopt, false);
+                    --pending_reads_;
+                    MaybeComplete();
+                  },
+                  kSetupTimeout);
+}
+
+void Visit::Handle(Target& t, const p::RequestWillBeSentExtraInfo& e) { t.tracker.OnRequestExtraInfo(e); }
+
+void Visit::Handle(Target& t, const p::ResponseReceived& e) {
+  last_activity_ = loop_.Now();
+  t.tracker.OnResponseReceived(e);
+  if (&t == main_ && e.type == "Document" && e.frame_id == t.target_id) {
+    record_.status = e.response.status;
+    record_.final_url = e.response.url;
+  }
+}
+
+void Visit::Handle(Target& t, const p::ResponseReceivedExtraInfo& e) {
+  t.tracker.OnResponseExtraInfo(e);
+  // The response URL is not in ExtraInfo; the tracker knows it only once the
+  // pair is complete, so the ledger gets the request's URL via the open record.
+  cookies_.OnResponseExtraInfo(t.tracker.UrlOf(e.request_id), e);
+}
+
+void Visit::Handle(Target&, const p::DataReceived&) { last_activity_ = loop_.Now(); }
+
+void Visit::Handle(Target& t, const p::LoadingFinished& e) {
+  last_activity_ = loop_.Now();
+  t.tracker.OnLoadingFinished(e);
+}
+
+void Visit::Handle(Target& t, const p::LoadingFailed& e) {
+  last_activity_ = loop_.Now();
+  t.tracker.OnLoadingFailed(e);
+}
+
+void Visit::Handle(Target& t, const p::RequestServedFromCache& e) { t.tracker.OnServedFromCache(e); }
+
+// ---- websockets ----
+
+void Visit::Handle(Target& t, const p::WebSocketCreated& e) {
+  last_activity_ = loop_.Now();
+  t.websocket_urls[e.request_id] = e.url;
+  WebSocketRecord r{record_.visit_id, e.request_id, e.url, "open", std::nullopt, std::nullopt, false, 0,
+                    t.type, normalize::IsThirdParty(e.url, record_.site)};
+  result_.websockets.push_back(std::move(r));
+}
+
+void Visit::Handle(Target& t, const p::WebSocketFrame& e) {
+  last_activity_ = loop_.Now();
+  const std::string& url = t.websocket_urls[e.request_id];
+  WebSocketRecord r{record_.visit_id, e.request_id, url, e.sent ? "sent" : "received", e.opcode,
+                    e.payload, false, e.timestamp, t.type, normalize::IsThirdParty(url, record_.site)};
+  if (r.payload->size() > options_.websocket_payload_cap) {
+    r.payload->resize(options_.websocket_payload_cap);
+    r.payload_truncated = true;
+  }
+  result_.websockets.push_back(std::move(r));
+}
+
+void Visit::Handle(Target& t, const p::WebSocketClosed& e) {
+  const std::string& url = t.websocket_urls[e.request_id];
+  result_.websockets.push_back(WebSocketRecord{record_.visit_id, e.request_id, url, "close", std::nullopt,
+                                               std::nullopt, false, e.timestamp, t.type,
+                                               normalize::IsThirdParty(url, record_.site)});
+}
+
+// ---- page events ----
+
+void Visit::Handle(Target& t, const p::LoadEventFired&) {
+  if (t.type == "popup") {
+    t.loading = false;
+    last_activity_ = loop_.Now();
+    return;
+  }
+  if (&t != main_ || !navigating_) return;
+  record_.load_event_fired = true;
+  if (interaction_pending_ && !interaction_started_) {
+    interaction_started_ = true;
+    auto alive = alive_;
+    loop_.AddTimer(options_.interact.settle, [this, alive] {
+      if (*alive && !finishing_) StartInteraction();
+    });
+  }
+  if (tick_timer_) loop_.CancelTimer(*tick_timer_);
+  tick_timer_ = loop_.AddTimer(Duration(0), [this] { Tick(); });
+}
+
+void Visit::Handle(Target& t, const p::FrameNavigated& e) {
+  frames_[e.frame_id] = e.url;
+  if (!e.parent_id.empty()) return;
+  t.url = e.url;
+  t.tracker.set_target_url(e.url);
+  if (&t == main_ && navigating_) record_.final_url = e.url;
+  if (t.type == "popup") {
+    p::TargetInfo info;
+    info.target_id = t.target_id;
+    info.url = e.url;
+    OnTargetInfoChanged(info);
+  }
+}
+
+void Visit::Handle(Target& t, const p::JavascriptDialogOpening& e) {
+  // An unanswered dialog blocks the page. Dismiss it; accept beforeunload so
+  // that leaving the page is never held up.
+  bool accept = e.type == "beforeunload";
+  result_.dialogs.push_back(DialogRecord{record_.visit_id, e.type, e.message, e.url,
+                                         accept ? "accepted" : "dismissed"});
+  if (t.session) {
+    t.session->Send("Page.handleJavaScriptDialog", cdp::JsonObject().Set("accept", accept).Build(), Ignore,
+                    kSetupTimeout);
+  }
+}
+
+void Visit::Handle(Target& t, const p::BindingCalled& e) {
+  if (e.name == consent_binding_) {
+    if (consent_) consent_->OnMessage(t.session_id + ":" + std::to_string(e.execution_context_id), e.payload);
+    return;
+  }
+  if (e.name != cookie_binding_) return;
+  auto write = ParseCookieHookPayload(e.payload);
+  if (!write) {
+    if (auto calls = ParseApiCallsPayload(e.payload)) api_calls_.Add(std::move(*calls));
+    return;
+  }
+  write->visit_id = record_.visit_id;
+  write->third_party = write->script_url && normalize::IsThirdParty(*write->script_url, record_.site);
+  cookies_.OnScriptWrite(*write);
+}
+
+// ---- page done ----
+
+// Done when the page loaded (or its navigation failed), the minimum dwell has
+// passed, the network has been quiet for the quiet period, and no popup is
+// still loading (until the deadline). Requests that
+// never finish (keepalive, beacons, long polls) make no events, so they cannot
+// hold the visit open; they are flushed as unfinished records.
+void Visit::Tick() {
+  tick_timer_.reset();
+  if (finishing_) return;
+  auto now = loop_.Now();
+  bool dwelled = navigating_ && now - navigated_ >= options_.min_dwell;
+  bool quiet = now - last_activity_ >= options_.quiet_period;
+  bool page_done = record_.load_event_fired && dwelled && quiet && !interaction_pending_;
+  bool popup_loading = std::any_of(targets_.begin(), targets_.end(), [](const auto& entry) {
+    return entry.second->loading && entry.second->session != nullptr;
+  });
+  // The deadline ends a visit held open only by a popup as done, not timed out.
+  if (now - started_ >= options_.timeout && !page_done) {
+    return Finish("timeout", "visit deadline of " + std::to_string(options_.timeout.count() / 1000) + " s");
+  }
+  if (page_done && (!popup_loading || now - started_ >= options_.timeout)) {
+    if (record_.status && *record_.status >= 400) return Finish("error", "HTTP " + std::to_string(*record_.status));
+    return Finish("ok", std::nullopt);
+  }
+  // Wake when the next condition can flip (network events move the quiet
+  // period on, so at least every kTickInterval); the load event wakes us too.
+  auto due = std::min(started_ + options_.timeout, now + kTickInterval);
+  for (auto t : {navigated_ + options_.min_dwell, last_activity_ + options_.quiet_period}) {
+    if (t > now) due = std::min(due, t);  // a condition already met cannot wake us
+  }
+  auto delay = std::max(std::chrono::duration_cast<Duration>(due - now), kMinTick);
+  tick_timer_ = loop_.AddTimer(delay, [this] { Tick(); });
+}
+
+void Visit::Finish(const std::string& outcome, std::optional<std::string> error) {
+  if (finishing_) return;
+  finishing_ = true;
+  record_.outcome = outcome;
+  record_.error = std::move(error);
+  if (main_ && main_->session) {
+    main_->session->Send("Page.stopLoading", "{}", Ignore, kSetupTimeout);
+    ReadTitle();
+    if (options_.collect_links) ReadLinks();
+  }
+  CollectCookies();
+}
+
+// The title is read, not taken from Target.targetInfoChanged: Chromium
+// reports a placeholder there (the URL without its scheme) until some later
+// change, and a page's title often comes after its first paint.
+void Visit::ReadTitle() {
+  ++pending_reads_;
+  auto alive = alive_;
+  main_->session->Send("Runtime.evaluate", R"({"expression":"document.title","returnByValue":true})",
+                       [this, alive](Result<std::string> r) {
+                         if (!*alive) return;
+                         --pending_reads_;
+                         if (r.ok()) {
+                           auto value = p::DecodeEvaluate(r.value());
+                           if (value.ok() && value->string_value && !value->string_value->empty()) {
+                             record_.title = *value->string_value;
+                           }
+                         }
+                         MaybeComplete();
+                       },
+                       kSetupTimeout);
+}
+
+// The page's links for --pages, as the browser resolved them (a.href), one a
+// line; a page's own scripts could lie here, which only changes where the
+// scan goes next, never what it records.
+void Visit::ReadLinks() {
+  ++pending_reads_;
+  auto alive = alive_;
+  constexpr const char* kExpression =
+      R"json({"expression":"Array.from(document.links, a => a.href).slice(0, 2000).join('\\n')","returnByValue":true})json";
+  main_->session->Send("Runtime.evaluate", kExpression,
+                       [this, alive](Result<std::string> r) {
+                         if (!*alive) return;
+                         --pending_reads_;
+                         if (r.ok()) {
+                           auto value = p::DecodeEvaluate(r.value());
+                           if (value.ok() && value->string_value) {
+                             std::string_view text = *value->string_value;
+                             while (!text.empty()) {
+                               size_t end = std::min(text.find('\n'), text.size());
+                               if (end > 0) result_.links.emplace_back(text.substr(0, end));
+                               text.remove_prefix(std::min(end + 1, text.size()));
+                             }
+                           }
+                         }
+                         MaybeComplete();
+                       },
+                       kSetupTimeout);
+}
+
+void Visit::CollectCookies() {
+  auto alive = alive_;
+  browser_.Send("Storage.getCookies", cdp::JsonObject().Set("browserContextId", context_id_).Build(),
+                [this, alive](Result<std::string> r) {
+                  if (!*alive) return;
+                  if (r.ok()) {
+                    auto jar = p::DecodeGetCookies(r.value());
+                    if (jar.ok()) jar_ = std::move(jar.value());
+                  }
+                  cookies_collected_ = true;
+                  MaybeComplete();
+                },
+                kSetupTimeout);
+}
+
+void Visit::MaybeComplete() {
+  if (!finishing_ || completed_ || !cookies_collected_ || pending_reads_ > 0) return;
+  Complete(std::move(jar_));
+}
+
+void Visit::Abort(const std::string& reason, bool browser_lost) {
+  if (completed_) return;
+  if (!finishing_) {
+    finishing_ = true;
+    record_.outcome = "error";
+    record_.error = reason;
+  }
+  result_.browser_lost = browser_lost;
+  Complete({});
+}
+
+void Visit::Complete(std::vector<p::Cookie> jar) {
+  completed_ = true;
+  if (tick_timer_) loop_.CancelTimer(*tick_timer_);
+  tick_timer_.reset();
+  record_.ended_at = common::NowRfc3339();
+  if (record_.final_url.empty()) record_.final_url = record_.input_url;
+  for (auto& [id, t] : targets_) {
+    for (auto& r : t->tracker.Flush()) result_.requests.push_back(std::move(r));  // finished, then open
+  }
+  for (auto& r : result_.requests) {
+    if (r.frame_id) {
+      auto f = frames_.find(*r.frame_id);
+      if (f != frames_.end() && !f->second.empty()) r.frame_url = f->second;
+    }
+  }
+  if (interactor_) {
+    result_.interactions = interactor_->records();
+    result_.first_submit_wall_time = interactor_->first_submit_wall_time();
+    for (auto& r : result_.interactions) r.visit_id = record_.visit_id;
+    interactor_.reset();
+  }
+  if (consent_) result_.consents = consent_->Records(record_.visit_id);
+  // ExtraInfo that came before its request or after it closed names its
+  // response by request id only: the hop with that id and status.
+  cookies_.ResolvePending([this](const std::string& cdp_id, int status) {
+    std::string url;
+    for (const RequestRecord& r : result_.requests) {
+      bool same = r.request_id == cdp_id ||
+                  (r.request_id.size() > cdp_id.size() && r.request_id.compare(0, cdp_id.size(), cdp_id) == 0 &&
+                   r.request_id[cdp_id.size()] == ':');
+      if (!same) continue;
+      if (r.status == status) return r.url;
+      if (url.empty()) url = r.url;
+    }
+    return url;
+  });
+  result_.cookies = cookies_.Finish(jar);
+  result_.cookie_writes = cookies_.writes();
+  result_.api_calls = api_calls_.Take();
+  record_.request_count = static_cast<int64_t>(result_.requests.size());
+  record_.cookie_count = static_cast<int64_t>(result_.cookies.size());
+  result_.visit = record_;
+  if (!on_done_) return;  // a prepared page that never got its visit
+  auto done = std::move(on_done_);
+  done(std::move(result_));
+}
+
+// ---- interaction (issue 4) ----
+
+// autoconsent in every frame at document start, reporting through its own
+// binding (autoconsent.h). Its source is read once per process.
+void Visit::SetUpConsent(Target&, const std::function<void(std::string_view, std::string)>& send) {
+  if (options_.interact.consent == interact::ConsentMode::kNone) return;
+  static std::map<std::pair<std::string, std::string>, std::string> sources;  // loop thread only
+  auto key = std::make_pair(options_.interact.autoconsent_dir + "|" + interact::ConsentModeName(options_.interact.consent),
+                            consent_binding_);
+  auto it = sources.find(key);
+  if (it == sources.end()) {
+    auto source = interact::LoadAutoconsentSource(options_.interact.autoconsent_dir, consent_binding_,
+                                                  options_.interact.consent);
+    if (!source.ok()) return;  // checked when the scan starts
+    it = sources.emplace(key, std::move(source.value())).first;
+  }
+  send("Runtime.addBinding", cdp::JsonObject().Set("name", consent_binding_).Build());
+  send("Page.addScriptToEvaluateOnNewDocument",
+       cdp::JsonObject().Set("source", it->second).Set("runImmediately", true).Build());
+}
+
+// Every frame target of the visit, the main page first; popups are left alone.
+// With --consent, it first waits until autoconsent is settled or the consent
+// timeout (from the first call) has passed.
+void Visit::StartInteraction() {
+  if (consent_ && !consent_->Settled()) {
+    auto now = loop_.Now();
+    if (!consent_wait_since_) consent_wait_since_ = now;
+    if (now - *consent_wait_since_ < options_.interact.consent_timeout) {
+      auto alive = alive_;
+      loop_.AddTimer(Duration(100), [this, alive] {
+        if (*alive && !finishing_) StartInteraction();
+      });
+      return;
+    }
+  }
+  if (options_.interact.mode == interact::InteractMode::kNone) return EndInteraction();
+  std::vector<interact::Interactor::FrameTarget> frames;
+  if (main_ && main_->session) frames.push_back({main_->session_id, main_->target_id});
+  for (const auto& [id, t] : targets_) {
+    if (t->type == "iframe" && t->session) frames.push_back({t->session_id, t->target_id});
+  }
+  auto send = [this](const std::string& session_id, std::string_view method, std::string params,
+                     cdp::ResultCallback done, Duration timeout) {
+    auto it = targets_.find(session_id);
+    if (it == targets_.end() || it->second->session == nullptr) {
+      return done(common::Status::TargetClosed(std::string(method) + ": the target is gone"));
+    }
+    it->second->session->Send(method, std::move(params), std::move(done), timeout);
+  };
+  interactor_ = std::make_unique<interact::Interactor>(loop_, options_.interact, send);
+  auto alive = alive_;
+  interactor_->Run(std::move(frames), [this, alive] {
+    if (*alive) EndInteraction();
+  });
+}
+
+// The interaction counts as activity: the quiet period starts again after it.
+void Visit::EndInteraction() {
+  interaction_pending_ = false;
+  last_activity_ = loop_.Now();
+  if (finishing_) return;
+  if (tick_timer_) loop_.CancelTimer(*tick_timer_);
+  tick_timer_ = loop_.AddTimer(Duration(0), [this] { Tick(); });
+}
+
+}  // namespace worker
