@@ -1,5 +1,5 @@
 // Shared pieces of the tracker decoders (worker/analysis/decode/*.cc): form and body
-// parsing, identity classification, JSON access. Internal to worker/decode.
+// parsing, identity classification, JSON access. Internal to worker/analysis/decode/.
 // Pure functions; thread-safe (the JSON parser is thread_local).
 #pragma once
 
