@@ -13,7 +13,6 @@
 #include <iostream>
 #include <memory>
 #include <string>
-#include <variant>
 
 #include "cdp/connection.h"
 #include "cdp/json_object.h"
@@ -115,9 +114,7 @@ struct Bench {
         Finish(context);
       });
     };
-    session.on_event = [finish_after_dwell](const p::Event& e) {
-      if (std::holds_alternative<p::LoadEventFired>(e)) finish_after_dwell();
-    };
+    session.On(p::LoadEventFired::kMethod, [finish_after_dwell](const p::Event&) { finish_after_dwell(); });
     session.Send("Page.navigate", cdp::JsonObject().Set("url", url).Build(),
                  [finish_after_dwell](Result<std::string> r) {
                    auto nav = p::DecodeNavigate(r.ok() ? r.value() : "{}");

@@ -1,21 +1,17 @@
 // LwsLoop + LwsTransport + Connection against a real headless Chromium
 // ("[chromium]"), plus transport failures that need no browser.
-#include <fcntl.h>
 #include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
 
 #include <chrono>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "cdp/chrome_process.h"
 #include "cdp/connection.h"
 #include "cdp/json_object.h"
 #include "cdp/lws_loop.h"
@@ -27,69 +23,15 @@ namespace {
 
 using common::Code;
 using common::Duration;
-namespace fs = std::filesystem;
 
-constexpr const char* kChromium = "/usr/lib/chromium/chromium";
-
-// A headless Chromium in its own process group with a throwaway profile.
-// The destructor kills the whole group and removes the profile.
-class Chromium {
- public:
-  static std::unique_ptr<Chromium> Launch() {
-    auto chromium = std::unique_ptr<Chromium>(new Chromium());
-    char profile[] = "/tmp/cdp-chromium-XXXXXX";
-    REQUIRE(mkdtemp(profile) != nullptr);
-    chromium->profile_ = profile;
-    chromium->pid_ = fork();
-    REQUIRE(chromium->pid_ >= 0);
-    if (chromium->pid_ == 0) Exec(profile);
-    chromium->ws_url_ = chromium->WaitForPort();
-    return chromium;
-  }
-  ~Chromium() {
-    Kill();
-    std::error_code ignored;
-    fs::remove_all(profile_, ignored);
-  }
-  void Kill() {
-    if (pid_ <= 0) return;
-    killpg(pid_, SIGKILL);
-    waitpid(pid_, nullptr, 0);
-    pid_ = -1;
-  }
-  const std::string& ws_url() const { return ws_url_; }
-
- private:
-  Chromium() = default;
-  [[noreturn]] static void Exec(const std::string& profile) {
-    setsid();  // own process group, so killpg reaches the zygote and renderers
-    const int null_fd = open("/dev/null", O_RDWR);
-    dup2(null_fd, STDOUT_FILENO);
-    dup2(null_fd, STDERR_FILENO);
-    const std::string user_data = "--user-data-dir=" + profile;
-    execl(kChromium, kChromium, "--headless", "--no-sandbox", "--disable-gpu",
-          "--remote-debugging-port=0", user_data.c_str(), "--disable-background-networking",
-          "--disable-component-update", "--no-first-run", "--disable-sync", "about:blank",
-          static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  // DevToolsActivePort holds the port, then the browser target's path.
-  std::string WaitForPort() {
-    const fs::path file = fs::path(profile_) / "DevToolsActivePort";
-    for (int i = 0; i < 300; ++i) {
-      std::ifstream in(file);
-      std::string port, path;
-      if (in && std::getline(in, port) && std::getline(in, path) && !path.empty()) {
-        return "ws://127.0.0.1:" + port + path;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    FAIL("Chromium wrote no DevToolsActivePort in 15 s");
-    return "";
-  }
-  pid_t pid_ = -1;
-  std::string profile_, ws_url_;
-};
+// A headless Chromium as trackscan starts it, with a throwaway profile;
+// destroying it kills the whole process group and removes the profile.
+std::unique_ptr<ChromeProcess> LaunchChromium() {
+  auto chrome = ChromeProcess::Launch(LaunchOptions{});
+  INFO(chrome.status().ToString());
+  REQUIRE(chrome.ok());
+  return std::move(chrome).value();
+}
 
 // Runs the loop until done() or `limit` passes; returns done().
 bool RunFor(LwsLoop& loop, Duration limit, const std::function<bool()>& done) {
@@ -151,13 +93,13 @@ Session& AttachPage(Client& c) {
   return c.connection->CreateSession(attached->substr(start, attached->find('"', start) - start));
 }
 
-bool HaveChromium() { return access(kChromium, X_OK) == 0; }
+bool HaveChromium() { return access(LaunchOptions{}.chrome_path.c_str(), X_OK) == 0; }
 
 TEST_CASE("Chromium: commands, 30 MB replies, 20 MB commands, and a crash", "[cdp][chromium]") {
   if (!HaveChromium()) return;  // no browser here: nothing to check
-  auto chromium = Chromium::Launch();
+  auto chromium = LaunchChromium();
   Client c;
-  ConnectClient(c, chromium->ws_url());
+  ConnectClient(c, chromium->websocket_url());
 
   auto version = Call(*c.loop, *c.connection, "Browser.getVersion", "{}");
   REQUIRE(version.ok());
@@ -191,7 +133,7 @@ TEST_CASE("Chromium: commands, 30 MB replies, 20 MB commands, and a crash", "[cd
   }
   RunFor(*c.loop, Duration(300), [] { return false; });
   c.connection->Send("Browser.getVersion", "{}", [&](auto r) { outcomes[3].push_back(std::move(r)); });
-  chromium->Kill();
+  killpg(chromium->pid(), SIGKILL);  // a crash: no graceful shutdown, no goodbye on the socket
   REQUIRE(RunFor(*c.loop, Duration(10000), [&] { return c.connection->closed(); }));
   RunFor(*c.loop, Duration(100), [] { return false; });
   for (const auto& outcome : outcomes) {
@@ -204,9 +146,9 @@ TEST_CASE("Chromium: commands, 30 MB replies, 20 MB commands, and a crash", "[cd
 
 TEST_CASE("Chromium: Close() and destroying a live transport", "[cdp][chromium]") {
   if (!HaveChromium()) return;
-  auto chromium = Chromium::Launch();
+  auto chromium = LaunchChromium();
   Client c;
-  ConnectClient(c, chromium->ws_url());
+  ConnectClient(c, chromium->websocket_url());
   c.transport->Close();
   REQUIRE(RunFor(*c.loop, Duration(5000), [&] { return !c.closes.empty(); }));
   RunFor(*c.loop, Duration(100), [] { return false; });
@@ -214,7 +156,7 @@ TEST_CASE("Chromium: Close() and destroying a live transport", "[cdp][chromium]"
   CHECK(c.closes[0].code == 1000);
 
   Client d;
-  ConnectClient(d, chromium->ws_url());
+  ConnectClient(d, chromium->websocket_url());
   auto version = Call(*d.loop, *d.connection, "Browser.getVersion", "{}");
   CHECK(version.ok());
   d.connection.reset();

@@ -174,6 +174,7 @@ void Connection::DestroySession(const std::string& session_id) {
       if (alive.lock()) graveyard_.clear();
     });
   }
+  it->second->MarkDestroyed();
   graveyard_.push_back(std::move(it->second));
   sessions_.erase(it);
 
@@ -243,8 +244,8 @@ void Connection::DispatchEvent(const Envelope& env) {
   auto event = protocol::DecodeEvent(env.method, env.params.empty() ? "{}" : env.params);
   if (!event.ok()) return CountDropped(env.method, event.status());
   // A handler may DestroySession(session): the graveyard keeps it alive.
-  EventHandler& handler = session != nullptr ? session->on_event : on_event;
-  if (handler) handler(*event);
+  if (session != nullptr) return session->Dispatch(env.method, *event);
+  if (on_event) on_event(*event);
 }
 
 void Connection::CountDropped(std::string_view method, const Status& why) {

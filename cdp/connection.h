@@ -1,8 +1,9 @@
 // Connection: one CDP client over one Transport. The single router for
 // incoming messages: `id` -> pending command, `sessionId` -> Session, else a
 // browser-level event. Owns the pending-command registry (with deadlines) and
-// the Sessions. Borrows the Transport and the Loop: both must outlive it.
-// Loop thread only.
+// the Sessions (session.h, included here: whoever holds a Connection uses
+// its Sessions). Borrows the Transport and the Loop: both must outlive it.
+// Loop thread only; failures come back as common::Status, never thrown.
 #pragma once
 
 #include <cstdint>
@@ -16,19 +17,12 @@
 #include <vector>
 
 #include "cdp/protocol/events.h"
+#include "cdp/session.h"
 #include "cdp/transport.h"
 #include "common/loop.h"
 #include "common/status.h"
 
 namespace cdp {
-
-class Session;
-
-// The raw JSON text of a command's "result" on success. Called exactly once,
-// on the loop thread, with the result or with kTimeout, kConnectionClosed,
-// kTargetClosed or kProtocol("code: message").
-using ResultCallback = std::function<void(common::Result<std::string> result_json)>;
-using EventHandler = std::function<void(const protocol::Event&)>;
 
 class Connection {
  public:
@@ -97,24 +91,6 @@ class Connection {
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   struct Parser;  // simdjson state, kept out of this header
   std::unique_ptr<Parser> parser_;
-};
-
-// Session: the commands and events of one attached target (flat mode).
-// Owned by its Connection; a Session& is valid until DestroySession.
-class Session {
- public:
-  Session(Connection& connection, std::string id) : connection_(connection), id_(std::move(id)) {}
-  const std::string& id() const { return id_; }
-  void Send(std::string_view method, std::string params_json, ResultCallback done,
-            std::optional<common::Duration> timeout = std::nullopt) {
-    connection_.SendInternal(id_, method, std::move(params_json), std::move(done), timeout);
-  }
-  // The target's events, decoded. One handler; whoever attached the session sets it.
-  EventHandler on_event;
-
- private:
-  Connection& connection_;
-  std::string id_;
 };
 
 }  // namespace cdp

@@ -171,9 +171,9 @@ TEST_CASE("events route by sessionId, and to the browser without one", "[cdp]") 
   f.connection.on_event = [&](const protocol::Event& e) {
     browser_seen.push_back(std::get<protocol::TargetInfoChanged>(e).target_info.target_id);
   };
-  page.on_event = [&](const protocol::Event& e) {
+  page.On("Page", [&](const protocol::Event& e) {
     page_seen.push_back(std::get<protocol::LoadEventFired>(e).timestamp > 0 ? "load" : "?");
-  };
+  });
   f.transport.Deliver(R"({"method":"Target.targetInfoChanged","params":{"targetInfo":{"targetId":"T1"}}})");
   f.transport.Deliver(R"({"method":"Page.loadEventFired","params":{"timestamp":12.5},"sessionId":"S1"})");
   f.transport.Deliver(R"({"method":"Page.loadEventFired","params":{"timestamp":1},"sessionId":"GONE"})");
@@ -195,9 +195,9 @@ TEST_CASE("keys in any order decode the same", "[cdp]") {
   Fixture f;
   Session& page = f.connection.CreateSession("S1");
   std::vector<std::string> urls;
-  page.on_event = [&](const protocol::Event& e) {
+  page.On("Network", [&](const protocol::Event& e) {
     urls.push_back(std::get<protocol::RequestWillBeSent>(e).request.url);
-  };
+  });
   f.transport.Deliver(
       R"({"sessionId":"S1","params":{"request":{"url":"http://a.test/x","method":"GET","headers":{}},)"
       R"("requestId":"R1"},"method":"Network.requestWillBeSent"})");
@@ -217,7 +217,7 @@ TEST_CASE("undecodable messages are dropped and counted, later ones still route"
   Fixture f;
   Session& page = f.connection.CreateSession("S1");
   int events = 0;
-  page.on_event = [&](const protocol::Event&) { ++events; };
+  page.On("Network", [&](const protocol::Event&) { ++events; });
   f.transport.Deliver("not json at all");
   f.transport.Deliver(R"(["an","array"])");
   f.transport.Deliver(R"({"params":{}})");  // neither id nor method
@@ -257,11 +257,11 @@ TEST_CASE("a handler may destroy the session whose event it is handling", "[cdp]
   Session& page = f.connection.CreateSession("S1");
   std::string captured = "keep me";
   int calls = 0;
-  page.on_event = [&f, &calls, captured](const protocol::Event&) {
+  page.On("Inspector", [&f, &calls, captured](const protocol::Event&) {
     f.connection.DestroySession("S1");
     ++calls;
     CHECK(captured == "keep me");  // the handler's state is still alive
-  };
+  });
   f.transport.Deliver(R"({"method":"Inspector.detached","params":{"reason":"x"},"sessionId":"S1"})");
   f.transport.Deliver(R"({"method":"Inspector.detached","params":{"reason":"x"},"sessionId":"S1"})");
   CHECK(calls == 1);
@@ -322,7 +322,8 @@ TEST_CASE("a real transcript routes to sessions created from attachedToTarget", 
     ++events_per_session[from];
     if (auto* attached = std::get_if<protocol::AttachedToTarget>(&e)) {
       const std::string id = attached->session_id;
-      f.connection.CreateSession(id).on_event = [&, id](const protocol::Event& ev) { on_event(ev, id); };
+      f.connection.CreateSession(id).On(Session::kAllEvents,
+                                        [&, id](const protocol::Event& ev) { on_event(ev, id); });
     }
   };
   f.connection.on_event = [&](const protocol::Event& e) { on_event(e, "browser"); };

@@ -193,9 +193,15 @@ void Browser::OnAttached(const std::string& parent_session, const p::AttachedToT
   std::string context = e.target_info.browser_context_id;
   if (context.empty() && session_contexts_.count(parent_session)) context = session_contexts_[parent_session];
   Visit* visit = IsRecordedType(e.target_info.type) ? VisitForContext(context) : nullptr;
+  // Subscribed before the visit's handlers, so the session's own
+  // attachments and detachments (OOPIFs, workers) reach us first.
+  const std::string id = e.session_id;
+  const cdp::SubscriptionId targets =
+      session.On("Target", [this, id](const p::Event& ev) { OnSessionEvent(id, ev); });
   if (visit == nullptr || !visit->OnTargetAttached(session, e.target_info)) {
     // Not ours to record (the initial tab, a worklet, a closing visit): let it
     // run and let go of it.
+    session.Off(targets);
     session_contexts_[e.session_id] = "";
     session.Send("Runtime.runIfWaitingForDebugger", "{}", [](Result<std::string>) {});
     connection_->Send("Target.detachFromTarget", cdp::JsonObject().Set("sessionId", e.session_id).Build(),
@@ -203,15 +209,6 @@ void Browser::OnAttached(const std::string& parent_session, const p::AttachedToT
     return;
   }
   session_contexts_[e.session_id] = context;
-  // The visit took on_event; wrap it so nested Target.* events reach us first.
-  auto visit_handler = std::move(session.on_event);
-  std::string id = e.session_id;
-  session.on_event = [this, id, visit_handler = std::move(visit_handler)](const p::Event& ev) {
-    if (std::holds_alternative<p::AttachedToTarget>(ev) || std::holds_alternative<p::DetachedFromTarget>(ev)) {
-      return OnSessionEvent(id, ev);
-    }
-    visit_handler(ev);
-  };
 }
 
 void Browser::OnDetached(const p::DetachedFromTarget& e) {

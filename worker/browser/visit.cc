@@ -119,12 +119,14 @@ bool Visit::OnTargetAttached(cdp::Session& session, const p::TargetInfo& info) {
     t.loading = true;
   }
   last_activity_ = loop_.Now();  // a new target is activity: its first requests are yet to come
-  session.on_event = [this, &t](const p::Event& event) {
+  auto handle = [this, &t](const p::Event& event) {
     // The record ends when the page is done: Page.stopLoading then cancels
     // what is still in flight, which must stay "unfinished", not "failed".
     if (finishing_) return;
     std::visit([&](const auto& e) { Handle(t, e); }, event);
   };
+  // The domains Handle() reads; Target.* is the Browser's (target routing).
+  for (const char* domain : {"Network", "Page", "Runtime", "Browser"}) session.On(domain, handle);
   SetUpTarget(t);
   return true;
 }
