@@ -24,7 +24,7 @@
 
 #include "fleet/redis_client.h"
 #include "tests/support/redis_server.h"
-#include "worker/record/record_writer.h"
+#include "worker/record/record_json.h"
 #include "worker/scan/result_sink.h"
 
 namespace {

@@ -35,7 +35,6 @@
 #include <vector>
 
 #include "worker/instrument/api_calls.h"
-#include "worker/instrument/records.h"
 #include "worker/record/records.h"
 
 namespace worker {

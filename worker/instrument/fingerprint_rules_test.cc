@@ -2,7 +2,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "worker/record/record_writer.h"
+#include "worker/record/record_json.h"
 
 namespace worker {
 namespace {

@@ -7,7 +7,7 @@
 #include "worker/interact/interaction_report.h"
 #include "worker/interact/interaction_script.h"
 #include "worker/interact/interactor.h"
-#include "worker/interact/records_json.h"
+#include "worker/record/record_json.h"
 
 namespace worker::interact {
 namespace {

@@ -1,16 +1,6 @@
-// JSON Lines serialization of the interaction and consent records, in the
-// same form as record_writer.h ("type" and "schema_version" first, then the
-// members of records.h by name, null for unknown optionals), so that
-// RecordWriter::Write takes them too. Pure; thread-safe.
+// Obsolete: the serializer of every record is worker/record/record_json.h.
+// Kept only because cli/scan_command.cc still includes this header; delete it
+// together with that include.
 #pragma once
 
-#include <string>
-
-#include "worker/record/records.h"
-
-namespace worker {
-
-std::string ToJson(const InteractionRecord& r);
-std::string ToJson(const ConsentRecord& r);
-
-}  // namespace worker
+#include "worker/record/record_json.h"

@@ -1,6 +1,7 @@
 // Observation records: what a visit produces, one JSON object per line.
 // These structs are the in-memory form of schemas/*.schema.json (one schema
-// per `type`); record_writer.h serializes them. Plain values, no behaviour.
+// per `type`); record_json.h serializes them by the field tables of
+// record_tables.h. Plain values, no behaviour.
 // Optional fields serialize as JSON null when unknown.
 #pragma once
 

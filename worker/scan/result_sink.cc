@@ -11,7 +11,7 @@
 #include "common/zstd_frame.h"
 #include "worker/normalize/registrable_domain.h"
 #include "common/url.h"
-#include "worker/record/record_writer.h"
+#include "worker/record/record_json.h"
 
 namespace worker {
 namespace {

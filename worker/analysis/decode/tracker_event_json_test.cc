@@ -1,4 +1,5 @@
-#include "worker/analysis/decode/tracker_event_json.h"
+#include "worker/analysis/decode/tracker_event.h"
+#include "worker/record/record_json.h"
 
 #include <rapidjson/document.h>
 

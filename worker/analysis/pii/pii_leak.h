@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "worker/analysis/pii/pii_leak_record.h"
+#include "worker/record/records.h"
 #include "worker/record/visit_result.h"
 
 namespace worker {

@@ -13,6 +13,7 @@
 #include "worker/analysis/pii/needles.h"
 #include "worker/analysis/pii/pii_leak.h"
 #include "worker/analysis/pii/text_scan.h"
+#include "worker/record/record_json.h"
 
 namespace worker {
 namespace {
