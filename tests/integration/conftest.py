@@ -9,8 +9,14 @@
 - At session end: no Chromium started by the tests may still run, and no
   trackscan-profile-* directory may remain in the TMPDIR the scans were given.
 
-The trackscan binary comes from `--trackscan=PATH`; tests that need it are skipped
-(with the reason) when the option is missing or the file does not exist.
+The trackscan binary comes from `--trackscan=PATH`. Tests that need it are skipped,
+with the reason, when the option is missing; they fail when the option names no
+executable, or under CI.
+
+Under CI (CI set in the environment, as CI services do) nothing may skip or
+xfail: setup.sh installs everything the tests need, so a skip there would hide a
+test that silently stopped running. skip_or_fail() gives such a failure its
+reason; a hook turns every other skip and xfail into a failure.
 """
 
 import collections
@@ -49,7 +55,49 @@ SCAN_TIMEOUT_S = 120
 
 def pytest_addoption(parser):
     parser.addoption("--trackscan", default=None,
-                     help="path to the trackscan binary; tests that run it are skipped without it")
+                     help="path to the trackscan binary; tests that run it are skipped without it "
+                          "(fail under CI)")
+
+
+# ---------------------------------------------------------------- no skips in CI
+
+def under_ci():
+    """The same test as the unit tests' std::getenv("CI") != nullptr."""
+    return "CI" in os.environ
+
+
+def skip_or_fail(reason):
+    """Skips the test on a developer's machine; fails it under CI."""
+    if under_ci():
+        pytest.fail(f"{reason} (under CI every test must run)", pytrace=False)
+    pytest.skip(reason)
+
+
+def fail_if_skipped_under_ci(report):
+    """Turns a skipped or xfail/xpass report into a failure under CI."""
+    if not under_ci():
+        return
+    if hasattr(report, "wasxfail"):
+        why = f"xfail ({report.wasxfail or 'no reason given'})"
+        del report.wasxfail
+    elif report.skipped:
+        why = f"skipped ({report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr})"
+    else:
+        return
+    report.outcome = "failed"
+    report.longrepr = f"{why}: under CI every test must run"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    fail_if_skipped_under_ci(outcome.get_result())
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector):
+    outcome = yield
+    fail_if_skipped_under_ci(outcome.get_result())
 
 
 # ---------------------------------------------------------------- schemas
@@ -256,9 +304,9 @@ def fixture_web(tmp_path_factory):
 def trackscan_bin(request):
     path = request.config.getoption("--trackscan")
     if not path:
-        pytest.skip("needs the trackscan binary: pass --trackscan=/path/to/trackscan")
+        skip_or_fail("needs the trackscan binary: pass --trackscan=/path/to/trackscan")
     if not os.path.isfile(path) or not os.access(path, os.X_OK):
-        pytest.skip(f"--trackscan={path} is not an executable file (not built yet?)")
+        pytest.fail(f"--trackscan={path} is not an executable file (not built yet?)", pytrace=False)
     return os.path.abspath(path)
 
 
