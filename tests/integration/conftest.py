@@ -263,6 +263,18 @@ def parse_jsonl(text):
     return records
 
 
+def scan_command(trackscan_bin, urls, out, port, *extra_flags, resolver_rules=None):
+    """`trackscan scan` as every test runs it: each host resolves to the fixture
+    web on `port` (unless `resolver_rules` says otherwise), whose self-signed
+    certificate Chromium accepts, and http:// stays http://. Also used by
+    tests/tools/compare_scan_records.py."""
+    rules = resolver_rules or f"MAP * 127.0.0.1:{port}"
+    return [trackscan_bin, "scan", *urls, "--out", out, "--allow-private-targets",
+            f"--chrome-flag=--host-resolver-rules={rules}",
+            "--chrome-flag=--ignore-certificate-errors",
+            "--chrome-flag=--disable-features=HttpsUpgrades", *extra_flags]
+
+
 def run_process(cmd, env, timeout):
     """Runs cmd in its own process group; on timeout kills the whole group."""
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -333,11 +345,8 @@ def run_scan(trackscan_bin, session_tmp, fixture_web, validators):
 
     def run(urls, *extra_flags, resolver_rules=None, timeout=SCAN_TIMEOUT_S):
         out = os.path.join(session_tmp, f"scan-{next(counter)}.jsonl")
-        rules = resolver_rules or f"MAP * 127.0.0.1:{fixture_web.port}"
-        cmd = [trackscan_bin, "scan", *urls, "--out", out, "--allow-private-targets",
-               f"--chrome-flag=--host-resolver-rules={rules}",
-               "--chrome-flag=--ignore-certificate-errors",
-               "--chrome-flag=--disable-features=HttpsUpgrades", *extra_flags]
+        cmd = scan_command(trackscan_bin, urls, out, fixture_web.port, *extra_flags,
+                           resolver_rules=resolver_rules)
         before = fixture_web.log_length()
         returncode, stdout, stderr = run_process(cmd, dict(os.environ, TMPDIR=session_tmp), timeout)
         after = fixture_web.log_length()
