@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Builds trackscan with warnings as errors and runs the whole suite: Catch2
-# unit tests, then the integration tests (real Chromium against the loopback
-# fixture web), then the unit tests again under AddressSanitizer.
+# Builds trackscan with warnings as errors and runs the whole suite, fastest
+# first: the static checks (layering, schemas, deploy flags), the Catch2 unit
+# tests, the integration tests (real Chromium against the loopback fixture
+# web), then the unit tests again under AddressSanitizer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WERROR=ON BUILD_DIR=build BUILD_TYPE=RelWithDebInfo scripts/build.sh
-(cd build && ctest --output-on-failure -LE integration -j 2)
+(cd build && ctest --output-on-failure -L static -j 2)
+(cd build && ctest --output-on-failure -LE 'integration|static' -j 2)
 (cd build && ctest --output-on-failure -L integration)
 if [ "${SKIP_ASAN:-0}" != 1 ]; then
   WERROR=ON BUILD_DIR=build-asan BUILD_TYPE=Asan scripts/build.sh
-  (cd build-asan && ctest --output-on-failure -LE integration -j 2)
+  (cd build-asan && ctest --output-on-failure -LE 'integration|static' -j 2)
 fi

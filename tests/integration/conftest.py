@@ -9,8 +9,14 @@
 - At session end: no Chromium started by the tests may still run, and no
   trackscan-profile-* directory may remain in the TMPDIR the scans were given.
 
-The trackscan binary comes from `--trackscan=PATH`; tests that need it are skipped
-(with the reason) when the option is missing or the file does not exist.
+The trackscan binary comes from `--trackscan=PATH`. Tests that need it are skipped,
+with the reason, when the option is missing; they fail when the option names no
+executable, or under CI.
+
+Under CI (CI set in the environment, as CI services do) nothing may skip or
+xfail: setup.sh installs everything the tests need, so a skip there would hide a
+test that silently stopped running. skip_or_fail() gives such a failure its
+reason; a hook turns every other skip and xfail into a failure.
 """
 
 import collections
@@ -49,7 +55,49 @@ SCAN_TIMEOUT_S = 120
 
 def pytest_addoption(parser):
     parser.addoption("--trackscan", default=None,
-                     help="path to the trackscan binary; tests that run it are skipped without it")
+                     help="path to the trackscan binary; tests that run it are skipped without it "
+                          "(fail under CI)")
+
+
+# ---------------------------------------------------------------- no skips in CI
+
+def under_ci():
+    """The same test as the unit tests' std::getenv("CI") != nullptr."""
+    return "CI" in os.environ
+
+
+def skip_or_fail(reason):
+    """Skips the test on a developer's machine; fails it under CI."""
+    if under_ci():
+        pytest.fail(f"{reason} (under CI every test must run)", pytrace=False)
+    pytest.skip(reason)
+
+
+def fail_if_skipped_under_ci(report):
+    """Turns a skipped or xfail/xpass report into a failure under CI."""
+    if not under_ci():
+        return
+    if hasattr(report, "wasxfail"):
+        why = f"xfail ({report.wasxfail or 'no reason given'})"
+        del report.wasxfail
+    elif report.skipped:
+        why = f"skipped ({report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr})"
+    else:
+        return
+    report.outcome = "failed"
+    report.longrepr = f"{why}: under CI every test must run"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    fail_if_skipped_under_ci(outcome.get_result())
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector):
+    outcome = yield
+    fail_if_skipped_under_ci(outcome.get_result())
 
 
 # ---------------------------------------------------------------- schemas
@@ -215,6 +263,18 @@ def parse_jsonl(text):
     return records
 
 
+def scan_command(trackscan_bin, urls, out, port, *extra_flags, resolver_rules=None):
+    """`trackscan scan` as every test runs it: each host resolves to the fixture
+    web on `port` (unless `resolver_rules` says otherwise), whose self-signed
+    certificate Chromium accepts, and http:// stays http://. Also used by
+    tests/tools/compare_scan_records.py."""
+    rules = resolver_rules or f"MAP * 127.0.0.1:{port}"
+    return [trackscan_bin, "scan", *urls, "--out", out, "--allow-private-targets",
+            f"--chrome-flag=--host-resolver-rules={rules}",
+            "--chrome-flag=--ignore-certificate-errors",
+            "--chrome-flag=--disable-features=HttpsUpgrades", *extra_flags]
+
+
 def run_process(cmd, env, timeout):
     """Runs cmd in its own process group; on timeout kills the whole group."""
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -256,9 +316,9 @@ def fixture_web(tmp_path_factory):
 def trackscan_bin(request):
     path = request.config.getoption("--trackscan")
     if not path:
-        pytest.skip("needs the trackscan binary: pass --trackscan=/path/to/trackscan")
+        skip_or_fail("needs the trackscan binary: pass --trackscan=/path/to/trackscan")
     if not os.path.isfile(path) or not os.access(path, os.X_OK):
-        pytest.skip(f"--trackscan={path} is not an executable file (not built yet?)")
+        pytest.fail(f"--trackscan={path} is not an executable file (not built yet?)", pytrace=False)
     return os.path.abspath(path)
 
 
@@ -285,11 +345,8 @@ def run_scan(trackscan_bin, session_tmp, fixture_web, validators):
 
     def run(urls, *extra_flags, resolver_rules=None, timeout=SCAN_TIMEOUT_S):
         out = os.path.join(session_tmp, f"scan-{next(counter)}.jsonl")
-        rules = resolver_rules or f"MAP * 127.0.0.1:{fixture_web.port}"
-        cmd = [trackscan_bin, "scan", *urls, "--out", out, "--allow-private-targets",
-               f"--chrome-flag=--host-resolver-rules={rules}",
-               "--chrome-flag=--ignore-certificate-errors",
-               "--chrome-flag=--disable-features=HttpsUpgrades", *extra_flags]
+        cmd = scan_command(trackscan_bin, urls, out, fixture_web.port, *extra_flags,
+                           resolver_rules=resolver_rules)
         before = fixture_web.log_length()
         returncode, stdout, stderr = run_process(cmd, dict(os.environ, TMPDIR=session_tmp), timeout)
         after = fixture_web.log_length()
