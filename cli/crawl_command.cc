@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "common/child_process.h"
+#include "common/stop_signal.h"
 #include "fleet/redis_client.h"
 #include "fleet/store/run_report.h"
 #include "coordinator/submit.h"
@@ -32,9 +33,6 @@ using common::ChildProcess;
 using common::Result;
 using common::Status;
 using Clock = std::chrono::steady_clock;
-
-volatile std::sig_atomic_t g_stop = 0;
-void OnSignal(int) { g_stop = 1; }
 
 std::string SelfPath() {
   char buf[4096];
@@ -209,8 +207,7 @@ int RunCrawlCommand(CrawlOptions options) {
                          : !options.run.empty()  ? options.run
                                                  : DefaultRunName();
   if (options.state_dir.empty()) options.state_dir = DefaultStateDir();
-  std::signal(SIGINT, OnSignal);
-  std::signal(SIGTERM, OnSignal);
+  common::InstallStopSignalHandlers();
 
   PrivateRedis private_redis;
   std::string redis_url = options.redis_url;
@@ -278,7 +275,7 @@ int RunCrawlCommand(CrawlOptions options) {
   auto last_line = Clock::now() - std::chrono::hours(1);
   RunInfo run;
   bool ok = true;
-  while (!g_stop) {
+  while (!common::StopRequested()) {
     auto info = store.GetRun(run_name);
     if (info.ok()) {
       run = info.value();
@@ -305,7 +302,7 @@ int RunCrawlCommand(CrawlOptions options) {
   if (tty) std::fprintf(stderr, "\n");
   fleet.Stop();
   int code = 0;
-  if (g_stop || !ok) {
+  if (common::StopRequested() || !ok) {
     std::cerr << "trackscan: stopped; go on with: trackscan crawl --resume " << run_name
               << (options.redis_url.empty() ? " --state-dir " + options.state_dir : " --redis " + options.redis_url)
               << "\n";

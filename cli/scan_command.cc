@@ -1,17 +1,15 @@
 #include "cli/scan_command.h"
 
-#include <csignal>
-#include <cstring>
 #include <cstdio>
-#include <fstream>
+#include <cstring>
 #include <iostream>
 #include <random>
 
-#include "worker/interact/records_json.h"
-#include "common/private_address.h"
 #include "common/process_stats.h"
+#include "common/stop_signal.h"
+#include "common/url_list.h"
+#include "worker/record/record_json.h"
 #include "worker/normalize/registrable_domain.h"
-#include "common/url.h"
 #include "worker/record/record_writer.h"
 #include "worker/scan/summary.h"
 
@@ -26,32 +24,14 @@ using worker::ScanTarget;
 using worker::VisitResult;
 using worker::ForEachRecord;
 
-cdp::LwsLoop* g_loop = nullptr;  // for the signal handler only
-void OnSignal(int) {
-  if (g_loop) g_loop->RequestStop();
-}
+// The stop signals' wake-up (async-signal-safe).
+void RequestLoopStop(void* loop) { static_cast<cdp::LwsLoop*>(loop)->RequestStop(); }
 
 std::string RandomScanId() {
   std::random_device rd;
   char buf[16];
   std::snprintf(buf, sizeof buf, "%08x", rd());
   return buf;
-}
-
-bool ReadUrlFile(const std::string& path, std::vector<std::string>* urls) {
-  std::ifstream file;
-  std::istream* in = &std::cin;
-  if (path != "-") {
-    file.open(path);
-    if (!file) return false;
-    in = &file;
-  }
-  for (std::string line; std::getline(*in, line);) {
-    auto first = line.find_first_not_of(" \t\r");
-    if (first == std::string::npos || line[first] == '#') continue;
-    urls->push_back(line.substr(first, line.find_last_not_of(" \t\r") - first + 1));
-  }
-  return true;
 }
 
 // Every URL is checked before the browser starts: a bad one fails the whole
@@ -61,14 +41,8 @@ common::Result<std::vector<ScanTarget>> ValidateTargets(const std::vector<std::s
   if (urls.empty()) return common::Status::InvalidArgument("no URL to scan (give URLs or --input FILE)");
   std::vector<ScanTarget> targets;
   for (const auto& url : urls) {
-    auto parsed = common::ValidateEntryUrl(url);
+    auto parsed = common::CheckEntryUrl(url, allow_private, " (pass --allow-private-targets to scan it)");
     if (!parsed.ok()) return parsed.status();
-    if (!allow_private) {
-      common::Status s = common::CheckPublicHost(parsed->host);
-      if (s.code() == common::Code::kInvalidArgument) {
-        return common::Status::InvalidArgument(s.message() + " (pass --allow-private-targets to scan it)");
-      }
-    }
     targets.push_back({url, worker::normalize::RegistrableDomain(parsed->host)});
   }
   return targets;
@@ -86,9 +60,13 @@ common::Status WriteResult(RecordWriter& writer, const VisitResult& result) {
 }  // namespace
 
 int RunScanCommand(ScanCommandOptions options) {
-  if (!options.input_file.empty() && !ReadUrlFile(options.input_file, &options.urls)) {
-    std::cerr << "trackscan: cannot read " << options.input_file << "\n";
-    return 2;
+  if (!options.input_file.empty()) {
+    auto listed = common::ReadUrlList(options.input_file);
+    if (!listed.ok()) {
+      std::cerr << "trackscan: " << listed.status().message() << "\n";
+      return 2;
+    }
+    options.urls.insert(options.urls.end(), listed->begin(), listed->end());
   }
   auto targets = ValidateTargets(options.urls, options.allow_private_targets);
   if (!targets.ok()) {
@@ -105,9 +83,7 @@ int RunScanCommand(ScanCommandOptions options) {
     std::cerr << "trackscan: " << loop.status().ToString() << "\n";
     return 1;
   }
-  g_loop = loop.value().get();
-  std::signal(SIGINT, OnSignal);
-  std::signal(SIGTERM, OnSignal);
+  common::InstallStopSignalHandlers(RequestLoopStop, loop.value().get());
   cdp::ChromeProcess::RemoveStaleProfiles();
   if (options.scan.scan_id.empty()) options.scan.scan_id = RandomScanId();
 
@@ -124,7 +100,7 @@ int RunScanCommand(ScanCommandOptions options) {
   }  // Chromium is shut down and reaped here, so its CPU is in the rusage below
 
   if (out != stdout) std::fclose(out);
-  g_loop = nullptr;
+  common::ClearStopWakeup();
 
   // The summary goes where the records do not.
   std::ostream& report = options.out == "-" ? std::cerr : std::cout;

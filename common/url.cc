@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <memory>
 
+#include "common/strings.h"
+
 namespace common {
 namespace {
 
@@ -14,12 +16,6 @@ struct UrlDeleter {
   void operator()(CURLU* u) const { curl_url_cleanup(u); }
 };
 using UrlHandle = std::unique_ptr<CURLU, UrlDeleter>;
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 // One URL part as a std::string; "" when curl reports it absent (no query, ...).
 std::string Part(CURLU* url, CURLUPart part, unsigned flags = 0) {
@@ -39,7 +35,7 @@ std::string SchemeLikePrefix(std::string_view url) {
   bool ok = std::all_of(scheme.begin(), scheme.end(), [](unsigned char c) {
     return std::isalnum(c) || c == '+' || c == '-' || c == '.';
   });
-  return ok ? Lower(std::string(scheme)) : "";
+  return ok ? AsciiLower(scheme) : "";
 }
 
 // Parses with curl's defaults: only schemes this libcurl supports parse, so
@@ -58,8 +54,8 @@ common::Result<ParsedUrl> ParseWithCode(std::string_view url, CURLUcode* code, u
   }
   CURLU* u = handle.get();
   ParsedUrl parsed;
-  parsed.scheme = Lower(Part(u, CURLUPART_SCHEME));
-  parsed.host = Lower(Part(u, CURLUPART_HOST));
+  parsed.scheme = AsciiLower(Part(u, CURLUPART_SCHEME));
+  parsed.host = AsciiLower(Part(u, CURLUPART_HOST));
   // curl keeps IPv6 literals bracketed; callers compare bare addresses.
   if (parsed.host.size() > 2 && parsed.host.front() == '[' && parsed.host.back() == ']') {
     parsed.host = parsed.host.substr(1, parsed.host.size() - 2);

@@ -3,7 +3,7 @@
 #include <sstream>
 
 #include "common/time.h"
-#include "common/url.h"
+#include "common/url_list.h"
 
 namespace coordinator {
 
@@ -15,32 +15,14 @@ namespace {
 constexpr size_t kChunk = 2000;
 constexpr size_t kRejectedKept = 20;
 
-std::string Trim(const std::string& s) {
-  auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) return "";
-  return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
-}
-
-// "1,example.com" (Tranco) -> "https://example.com/"
-std::optional<std::string> TrancoDomain(const std::string& line) {
-  auto comma = line.find(',');
-  if (comma == std::string::npos || comma == 0) return std::nullopt;
-  for (size_t i = 0; i < comma; ++i) {
-    if (line[i] < '0' || line[i] > '9') return std::nullopt;
-  }
-  std::string domain = Trim(line.substr(comma + 1));
-  if (domain.empty() || domain.find_first_of("/:@ ") != std::string::npos) return std::nullopt;
-  return "https://" + domain + "/";
-}
-
 class Submission {
  public:
   Submission(fleet::RunStore& store, std::string run) : store_(store), run_(std::move(run)) {}
 
   Status Add(const std::string& raw) {
     ++line_number_;
-    std::string line = Trim(raw);
-    if (line.empty() || line[0] == '#') return Status::Ok();
+    std::string line = common::UrlOfListLine(raw);
+    if (line.empty()) return Status::Ok();
     auto url = UrlOfLine(line);
     if (!url.ok()) {
       if (report_.rejected.size() < kRejectedKept) {
@@ -81,9 +63,10 @@ class Submission {
 }  // namespace
 
 Result<std::string> UrlOfLine(const std::string& raw) {
-  std::string line = Trim(raw);
-  if (auto tranco = TrancoDomain(line)) line = *tranco;
-  auto parsed = common::ValidateEntryUrl(line);
+  std::string line = common::UrlOfListLine(raw);
+  // The host is checked where it is visited (the worker, with the run's
+  // allow_private_targets): DNS answers may change before then.
+  auto parsed = common::CheckEntryUrl(line, /*allow_private_targets=*/true);
   if (!parsed.ok()) return parsed.status();
   return line;
 }

@@ -4,21 +4,13 @@
 
 #include <fstream>
 
+#include "common/strings.h"
+
 namespace fleet {
 
 using common::Code;
 using common::Result;
 using common::Status;
-
-namespace {
-
-std::string Trim(const std::string& s) {
-  auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) return "";
-  return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
-}
-
-}  // namespace
 
 bool IsZ85Key(const std::string& key) {
   uint8_t decoded[32];
@@ -35,7 +27,7 @@ Result<CurveKeyPair> ReadCurveKeyFile(const std::string& path) {
   std::ifstream in(path);
   std::string line;
   if (!in || !std::getline(in, line)) return Status::InvalidArgument("cannot read the key file " + path);
-  std::string secret = Trim(line);
+  std::string secret(common::Trim(line));
   if (!IsZ85Key(secret)) return Status::InvalidArgument(path + ": the first line is not a 40-character Z85 key");
   char public_key[41];
   if (zmq_curve_public(public_key, secret.c_str()) != 0) {
@@ -51,7 +43,7 @@ Result<std::set<std::string>> ReadCurveAllowList(const std::string& path) {
   int n = 0;
   for (std::string line; std::getline(in, line);) {
     ++n;
-    std::string key = Trim(line);
+    std::string key(common::Trim(line));
     if (key.empty() || key[0] == '#') continue;
     if (!IsZ85Key(key)) return Status::InvalidArgument(path + ":" + std::to_string(n) + ": not a Z85 public key");
     keys.insert(key);

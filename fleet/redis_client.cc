@@ -10,6 +10,8 @@
 #include <optional>
 #include <thread>
 
+#include "common/strings.h"
+
 namespace fleet {
 
 using common::Code;
@@ -56,21 +58,6 @@ struct ReplyDeleter {
 };
 using OwnedReply = std::unique_ptr<void, ReplyDeleter>;
 
-// Percent-decodes a URL component; nullopt on a malformed escape.
-std::optional<std::string> PercentDecode(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] != '%') { out += s[i]; continue; }
-    unsigned value = 0;
-    if (i + 2 >= s.size()) return std::nullopt;
-    auto [end, ec] = std::from_chars(s.data() + i + 1, s.data() + i + 3, value, 16);
-    if (ec != std::errc() || end != s.data() + i + 3) return std::nullopt;
-    out += static_cast<char>(value);
-    i += 2;
-  }
-  return out;
-}
-
 std::optional<int> ParseInt(std::string_view s, int min, int max) {
   int value = 0;
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
@@ -95,7 +82,7 @@ Result<RedisAddress> ParseUnixUrl(std::string_view url, std::string_view rest) {
     size_t eq = pair.find('=');
     if (eq == std::string_view::npos) return Bad(url, "query parameter without '='");
     auto key = pair.substr(0, eq);
-    auto value = PercentDecode(pair.substr(eq + 1));
+    auto value = common::PercentDecodeStrict(pair.substr(eq + 1));
     if (!value) return Bad(url, "malformed %-escape");
     if (key == "db") {
       auto db = ParseInt(*value, 0, 1 << 20);
@@ -121,8 +108,8 @@ Result<RedisAddress> ParseTcpUrl(std::string_view url, std::string_view rest) {
     auto userinfo = rest.substr(0, at);
     size_t colon = userinfo.find(':');
     if (colon == std::string_view::npos) return Bad(url, "credentials must be user:password@ or :password@");
-    auto user = PercentDecode(userinfo.substr(0, colon));
-    auto password = PercentDecode(userinfo.substr(colon + 1));
+    auto user = common::PercentDecodeStrict(userinfo.substr(0, colon));
+    auto password = common::PercentDecodeStrict(userinfo.substr(colon + 1));
     if (!user || !password) return Bad(url, "malformed %-escape");
     a.user = *user;
     a.password = *password;

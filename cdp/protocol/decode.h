@@ -1,4 +1,4 @@
-// Decoders from CDP JSON to the owned structs of events.h and results.h.
+// Decoders from CDP JSON to the owned structs of events.h.
 // Stateless free functions; thread-compatible. The only place simdjson's
 // on-demand API meets CDP payloads (besides the router's envelope parse).
 #pragma once

@@ -8,10 +8,10 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
-#include <cstdio>
 #include <cstdlib>
-#include <ctime>
 #include <random>
+
+#include "common/time.h"
 
 namespace fleet {
 namespace {
@@ -322,16 +322,6 @@ int64_t NowMs() {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-std::string Rfc3339(int64_t ms) {
-  std::time_t seconds = ms / 1000;
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char buf[40];
-  size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  std::snprintf(buf + n, sizeof buf - n, ".%03dZ", static_cast<int>(ms % 1000));
-  return buf;
-}
-
 // A per-call token that tells a re-sent write apart from someone else's.
 std::string Token() {
   thread_local std::mt19937_64 random{std::random_device{}()};
@@ -441,7 +431,7 @@ Status RunStore::CreateRun(const RunInfo& run) {
   int64_t queue_score = created - int64_t{run.priority} * 10'000'000'000'000;
   auto reply = Checked(redis_.Eval(CreateScript(), {},
                                    {prefix_, run.name, std::to_string(run.priority), std::to_string(created),
-                                    run.created_at.empty() ? Rfc3339(created) : run.created_at, SettingsJson(run.settings), run.request_id, run.reply_stream,
+                                    run.created_at.empty() ? common::EpochMsToRfc3339(created) : run.created_at, SettingsJson(run.settings), run.request_id, run.reply_stream,
                                     Token(), std::to_string(queue_score), std::to_string(run.ttl_s)}));
   return reply.ok() ? Status::Ok() : reply.status();
 }
@@ -508,7 +498,7 @@ Result<std::vector<Lease>> RunStore::LeaseBatches(const std::vector<std::string>
 
 Result<std::vector<std::string>> RunStore::ItemsDone(const std::vector<ItemRef>& done) {
   std::vector<std::string> finished;
-  std::string finished_at = Rfc3339(NowMs()), token = Token();
+  std::string finished_at = common::EpochMsToRfc3339(NowMs()), token = Token();
   for (size_t start = 0; start < done.size(); start += kDoneChunk) {
     size_t end = std::min(done.size(), start + kDoneChunk);
     std::vector<std::string> args{prefix_, finished_at, token};
@@ -565,7 +555,7 @@ Result<std::vector<std::string>> RunStore::Runs() {
 }
 
 Result<std::vector<std::string>> RunStore::SweepFinishedRuns() {
-  auto reply = redis_.Eval(SweepScript(), {}, {prefix_, Rfc3339(NowMs()), Token()});
+  auto reply = redis_.Eval(SweepScript(), {}, {prefix_, common::EpochMsToRfc3339(NowMs()), Token()});
   if (!reply.ok()) return reply.status();
   std::vector<std::string> finished;
   for (auto& run : reply->elements) finished.push_back(std::move(run.str));
@@ -573,7 +563,7 @@ Result<std::vector<std::string>> RunStore::SweepFinishedRuns() {
 }
 
 Result<bool> RunStore::MaybeFinishRun(const std::string& run) {
-  auto reply = Checked(redis_.Eval(FinishScript(), {}, {prefix_, run, Rfc3339(NowMs()), Token()}));
+  auto reply = Checked(redis_.Eval(FinishScript(), {}, {prefix_, run, common::EpochMsToRfc3339(NowMs()), Token()}));
   if (!reply.ok()) return reply.status();
   return reply->integer == 1;
 }

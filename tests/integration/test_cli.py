@@ -1,5 +1,7 @@
 """The trackscan command line: help, usage errors (exit 2), no Chromium (exit 1),
-and JSON Lines on stdout with --out -."""
+JSON Lines on stdout with --out -, and --input lists as crawl and submit read them."""
+
+import os
 
 import pytest
 
@@ -51,3 +53,18 @@ def test_out_dash_writes_json_lines_to_stdout(run_trackscan, fixture_web, valida
     assert [r["type"] for r in records].count("visit") == 1
     assert not schema_problems(records, validators)
     assert all(r["schema_version"] == 1 for r in records)
+
+
+def test_scan_input_reads_a_tranco_csv_like_crawl(run_scan, session_tmp):
+    # The same URL list reader as crawl and submit (common/url_list.h): "rank,domain"
+    # lines become https://domain/, '#' comments and blank lines are skipped.
+    path = os.path.join(session_tmp, "tranco.csv")
+    with open(path, "w") as f:
+        f.write("# rank,domain\n1,www.clinic.test\n\n2,sw.clinic.test\n")
+    result = run_scan([], "--input", path, "--min-dwell", "1", "--quiet-period", "1")
+    assert result.returncode == 0, result.describe()
+    entries = sorted(v["input_url"] for v in result.visits())
+    assert entries == ["https://sw.clinic.test/", "https://www.clinic.test/"], result.describe()
+    for host in ("www.clinic.test", "sw.clinic.test"):
+        served = [e for e in result.logged() if e.scheme == "https" and e.host == host and e.target == "/"]
+        assert served, f"the fixture server never received GET https://{host}/\n{result.describe()}"

@@ -8,14 +8,9 @@
 namespace worker {
 
 common::Result<std::shared_ptr<const VisitAnalyzer>> MakeVisitAnalyzer(const AnalysisSettings& settings,
-                                                                       const interact::CanaryIdentity& canary) {
+                                                                       const CanaryIdentity& canary) {
   AnalysisOptions options;
-  options.canary.email = canary.email;
-  options.canary.phone = canary.phone;
-  options.canary.first_name = canary.first_name;
-  options.canary.last_name = canary.last_name;
-  options.canary.postcode = canary.postcode;
-  options.canary.phone_country_code = canary.phone_country_code;
+  options.canary = canary;
   if (!settings.sensitive_terms_file.empty()) {
     auto terms = LoadSensitiveTerms(settings.sensitive_terms_file);
     if (!terms.ok()) return terms.status();

@@ -10,7 +10,7 @@
 
 #include "common/status.h"
 #include "worker/analysis/visit_analyzer.h"
-#include "worker/interact/interact_options.h"
+#include "worker/record/canary.h"
 
 namespace worker {
 
@@ -22,7 +22,7 @@ struct AnalysisSettings {
 };
 
 common::Result<std::shared_ptr<const VisitAnalyzer>> MakeVisitAnalyzer(const AnalysisSettings& settings,
-                                                                       const interact::CanaryIdentity& canary);
+                                                                       const CanaryIdentity& canary);
 
 // The settings as `trackscan worker` flags, for the workers a crawl starts.
 std::vector<std::string> AnalysisArgs(const AnalysisSettings& settings);

@@ -9,6 +9,7 @@
 #include "worker/analysis/decode/tracker_event.h"
 #include "worker/instrument/fingerprint_rules.h"
 #include "worker/normalize/registrable_domain.h"
+#include "common/strings.h"
 #include "common/url.h"
 
 namespace worker {
@@ -36,12 +37,9 @@ common::Result<std::vector<std::string>> LoadSensitiveTerms(const std::string& p
   if (!in) return common::Status::Unavailable("cannot read sensitive terms file " + path);
   std::vector<std::string> terms;
   for (std::string line; std::getline(in, line);) {
-    size_t begin = line.find_first_not_of(" \t\r");
-    size_t end = line.find_last_not_of(" \t\r");
-    if (begin == std::string::npos || line[begin] == '#') continue;
-    std::string term = line.substr(begin, end - begin + 1);
-    for (char& c : term) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    terms.push_back(std::move(term));
+    std::string_view term = common::Trim(line, " \t\r");
+    if (term.empty() || term.front() == '#') continue;
+    terms.push_back(common::AsciiLower(term));
   }
   if (terms.empty()) return common::Status::InvalidArgument(path + " holds no sensitive term");
   return terms;

@@ -9,22 +9,12 @@
 
 #include "common/loop.h"
 #include "common/status.h"
+#include "worker/record/canary.h"
 
 namespace worker::interact {
 
 enum class InteractMode { kNone, kType, kClick, kAll };
 enum class ConsentMode { kNone, kReject, kAccept };
-
-// The identity typed into forms; every value is searched for in what leaves.
-struct CanaryIdentity {
-  std::string email = "jane.doe.trackscan@example.com";
-  std::string phone = "+1 617 555 0142";
-  std::string first_name = "Jane";
-  std::string last_name = "Doe";
-  std::string postcode = "02139";
-  std::string phone_country_code = "1";  // of `phone`: the leak search derives its national and E.164 forms
-  std::string search_term = "opening hours";  // search boxes get a neutral term, not the identity
-};
 
 // Buttons and links whose text has one of these words are clicked.
 // "subscribe" is left out: on news sites it means a paid subscription.
@@ -33,8 +23,8 @@ std::vector<std::string> DefaultClickWords();
 std::vector<std::string> DefaultNeverClickWords();
 
 struct InteractOptions {
-  // None unless asked for: `trackscan scan` defaults to all; the fleet
-  // worker does not interact until its records carry the interactions.
+  // None unless asked for. scan, worker and crawl all set it from
+  // --interact, whose default is all (cli/flags.cc).
   InteractMode mode = InteractMode::kNone;
   CanaryIdentity canary;
   std::vector<std::string> click_words = DefaultClickWords();

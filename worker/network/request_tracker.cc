@@ -78,9 +78,11 @@ void Purge(std::deque<T>& early, const std::string& id) {
               early.end());
 }
 
-// Base64 (RFC 4648, standard alphabet) for getRequestPostData bodies. Written
-// here rather than linking OpenSSL into worker_core for this one call;
-// EVP_DecodeBlock would also need its padding bytes trimmed by hand.
+// Base64 (RFC 4648, standard alphabet) for getRequestPostData bodies. Not
+// OpenSSL's EVP_DecodeBlock, though worker/ links OpenSSL: that one wants a
+// multiple of 4 characters with no line breaks inside, and pads its output
+// with zero bytes that would have to be trimmed by hand; this one takes
+// unpadded and line-wrapped input as it comes.
 int Base64Value(unsigned char c) {
   if (c >= 'A' && c <= 'Z') return c - 'A';
   if (c >= 'a' && c <= 'z') return c - 'a' + 26;

@@ -52,8 +52,6 @@ class RequestTracker {
   // still awaiting their body, then open ones with finished=false. Drops nothing.
   std::vector<RequestRecord> Flush();
 
-  // Records not yet handed out: open hops plus finished ones awaiting OnPostData.
-  size_t in_flight() const { return open_.size() + held_.size(); }
   // The URL of the current hop of an open request; "" when the id is unknown
   // (e.g. its ExtraInfo came first). For attributing Set-Cookie lines.
   std::string UrlOf(const std::string& request_id) const;

@@ -6,19 +6,19 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/strings.h"
 #include "common/url.h"
 
 namespace worker::normalize {
 namespace {
 
 // Loaded once: psl_latest prefers the system's (newer) list file and falls
-// back to the copy built into libpsl. A function-local static makes the first
-// call thread-safe; the context lives until exit, read-only.
+// back to the copy built into libpsl itself; it returns NULL only when
+// libpsl has no built-in copy either (libpsl(3)), so there is nothing else
+// to try. A function-local static makes the first call thread-safe; the
+// context lives until exit, read-only.
 const psl_ctx_t* Psl() {
-  static const psl_ctx_t* psl = [] {
-    const psl_ctx_t* latest = psl_latest(nullptr);
-    return latest != nullptr ? latest : psl_builtin();
-  }();
+  static const psl_ctx_t* psl = psl_latest(nullptr);
   return psl;
 }
 
@@ -26,9 +26,7 @@ std::string CanonicalHost(std::string_view host) {
   std::string h(host);
   if (h.size() > 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
   if (!h.empty() && h.back() == '.') h.pop_back();  // "example.com." is example.com
-  std::transform(h.begin(), h.end(), h.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return h;
+  return common::AsciiLower(h);
 }
 
 bool IsIpLiteral(const std::string& host) {

@@ -5,27 +5,18 @@
 #include <charconv>
 #include <limits>
 
+#include "common/strings.h"
+
 namespace worker::normalize {
 namespace {
 
 // RFC 6265 5.2 trims only SP and HTAB ("whitespace" there means WSP).
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
+std::string_view Trim(std::string_view s) { return common::Trim(s, " \t"); }
 
 bool IEquals(std::string_view a, std::string_view b) {
   return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](unsigned char x, unsigned char y) {
     return std::tolower(x) == std::tolower(y);
   });
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
 }
 
 // RFC 6265 5.2.2: an optional '-' then digits; anything else is ignored.
@@ -52,7 +43,7 @@ void ApplyAttribute(std::string_view name, std::string_view value, SetCookie* co
     if (auto age = ParseMaxAge(value)) cookie->max_age = age;
   } else if (IEquals(name, "domain")) {
     if (!value.empty() && value.front() == '.') value.remove_prefix(1);
-    if (!value.empty()) cookie->domain = Lower(value);
+    if (!value.empty()) cookie->domain = common::AsciiLower(value);
   } else if (IEquals(name, "path")) {
     // 5.2.4: a path not starting with '/' means the default path.
     cookie->path = (!value.empty() && value.front() == '/') ? std::string(value) : "";

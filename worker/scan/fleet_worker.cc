@@ -2,7 +2,6 @@
 
 #include <unistd.h>
 
-#include <csignal>
 #include <deque>
 #include <iostream>
 #include <map>
@@ -12,9 +11,9 @@
 #include "fleet/protocol.h"
 #include "common/log.h"
 #include "fleet/zmtp_heartbeat.h"
-#include "common/private_address.h"
 #include "worker/normalize/registrable_domain.h"
-#include "common/url.h"
+#include "common/stop_signal.h"
+#include "common/url_list.h"
 #include "common/time.h"
 #include "worker/scan/result_sink.h"
 
@@ -28,10 +27,8 @@ constexpr common::Duration kSocketPoll{20};
 constexpr common::Duration kRetryCommit{1000};
 constexpr std::chrono::seconds kMaxBackoff{32};
 
-cdp::LwsLoop* g_loop = nullptr;
-void OnSignal(int) {
-  if (g_loop) g_loop->RequestStop();
-}
+// The stop signals' wake-up (async-signal-safe).
+void RequestLoopStop(void* loop) { static_cast<cdp::LwsLoop*>(loop)->RequestStop(); }
 
 std::string DefaultWorkerId() {
   char host[256] = "worker";
@@ -151,14 +148,9 @@ class FleetWorker {
     for (const auto& item : batch.items) {
       JobOrigin origin{batch.run, batch.batch_id, item.index};
       std::string id_prefix = batch.run + "-" + std::to_string(item.index);
-      auto parsed = common::ValidateEntryUrl(item.url);
-      Status refused = parsed.ok() ? Status::Ok() : parsed.status();
-      if (parsed.ok() && !batch.settings.allow_private_targets) {
-        Status s = common::CheckPublicHost(parsed->host);
-        if (s.code() == common::Code::kInvalidArgument) refused = s;
-      }
-      if (!refused.ok()) {
-        Refuse(origin, id_prefix, item, refused.message());
+      auto parsed = common::CheckEntryUrl(item.url, batch.settings.allow_private_targets);
+      if (!parsed.ok()) {
+        Refuse(origin, id_prefix, item, parsed.status().message());
         continue;
       }
       uint64_t tag = next_tag_++;
@@ -252,13 +244,11 @@ int RunWorkerCommand(FleetWorkerOptions options) {
     common::LogError(loop.status().ToString());
     return 1;
   }
-  g_loop = loop.value().get();
-  std::signal(SIGINT, OnSignal);
-  std::signal(SIGTERM, OnSignal);
+  common::InstallStopSignalHandlers(RequestLoopStop, loop.value().get());
   cdp::ChromeProcess::RemoveStaleProfiles();
   FleetWorker worker(*loop.value(), std::move(options), *redis.value());
   int code = worker.Run();
-  g_loop = nullptr;
+  common::ClearStopWakeup();
   return code;
 }
 

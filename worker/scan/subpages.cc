@@ -6,6 +6,7 @@
 #include <set>
 
 #include "worker/normalize/registrable_domain.h"
+#include "common/strings.h"
 #include "common/url.h"
 
 namespace worker {
@@ -17,8 +18,7 @@ bool IsFile(const std::string& path) {
   static constexpr std::array<std::string_view, 24> kExtensions = {
       ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".zip", ".gz", ".rar", ".7z", ".dmg",
       ".exe", ".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".mp3", ".mp4", ".mov", ".ics", ".csv"};
-  std::string lower(path);
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  const std::string lower = common::AsciiLower(path);
   return std::any_of(kExtensions.begin(), kExtensions.end(), [&](std::string_view ext) {
     return lower.size() >= ext.size() && lower.compare(lower.size() - ext.size(), ext.size(), ext) == 0;
   });

@@ -85,8 +85,8 @@ inline uint64_t DomainHash(std::string_view domain) {
   return h;
 }
 
-std::string LowerCopy(std::string_view s);
-std::string_view Trim(std::string_view s);  // spaces, tabs, CR
+// What common::Trim takes from filter lines and options: spaces, tabs, CR.
+inline constexpr std::string_view kFilterSpace = " \t\r";
 // "##", "#@#", "#?#", "#$#", "#@$?#", "#%#"... (element hiding, scriptlets)
 // and "$$" / "$@$" (HTML filtering).
 bool IsCosmetic(std::string_view line);

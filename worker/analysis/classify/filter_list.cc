@@ -29,6 +29,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "common/strings.h"
 #include "worker/analysis/classify/filter_internal.h"
 
 namespace worker::classify {
@@ -144,7 +145,7 @@ FilterListStats FilterSet::Add(std::string_view list_name, std::string_view text
   for (size_t start = 0; start < text.size();) {
     size_t nl = text.find('\n', start);
     if (nl == std::string_view::npos) nl = text.size();
-    std::string_view line = Trim(text.substr(start, nl - start));
+    std::string_view line = common::Trim(text.substr(start, nl - start), kFilterSpace);
     start = nl + 1;
     if (line.empty()) continue;
     if (line.front() == '!' || line.front() == '[') {
@@ -191,7 +192,7 @@ void FilterSet::Rebuild() {
   for (size_t i = 0; i < filters_.size(); ++i) {
     if (!filters_[i].regex.empty()) continue;
     Pattern lowered = filters_[i].pattern;  // match-case patterns keep their case
-    for (std::string& seg : lowered.segments) seg = LowerCopy(seg);
+    for (std::string& seg : lowered.segments) seg = common::AsciiLower(seg);
     for (const std::string& t : PatternTokens(lowered)) {
       uint32_t penalty = t.size() == 1 ? 4096 : t.size() == 2 ? 512 : t.size() == 3 ? 64 : 0;
       if (t.find_first_not_of("0123456789") == std::string::npos) penalty += 4096;

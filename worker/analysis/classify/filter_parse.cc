@@ -5,12 +5,12 @@
 #include <memory>
 #include <utility>
 
+#include "common/strings.h"
 #include "worker/analysis/classify/filter_internal.h"
 #include "worker/analysis/classify/filter_list.h"
 
 namespace worker::classify {
 namespace {
-char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 std::optional<uint16_t> TypeBit(std::string_view name) {
   static constexpr std::pair<std::string_view, ResourceType> kTypes[] = {
       {"script", ResourceType::kScript},       {"image", ResourceType::kImage},
@@ -51,7 +51,7 @@ uint8_t MethodBit(std::string_view method) {
   for (size_t i = 0; i < std::size(kMethods); ++i) {
     const std::string_view m = kMethods[i];
     if (method.size() == m.size() &&
-        std::equal(m.begin(), m.end(), method.begin(), [](char a, char b) { return a == Lower(b); })) {
+        std::equal(m.begin(), m.end(), method.begin(), [](char a, char b) { return a == common::AsciiLower(b); })) {
       return static_cast<uint8_t>(1u << i);
     }
   }
@@ -79,18 +79,6 @@ bool RequestOptionsAllow(const FilterSet::Filter& f, std::string_view request_ho
   };
   if (any(f.not_to_domains) || any(f.denyallow)) return false;
   return f.to_domains.empty() || any(f.to_domains);
-}
-
-std::string LowerCopy(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = Lower(c);
-  return out;
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
 }
 
 bool IsCosmetic(std::string_view line) {
@@ -157,7 +145,7 @@ bool ParseNetworkFilter(std::string_view line, FilterSet::Filter& f, bool& inval
   for (size_t start = 0; start <= options.size() && !options.empty();) {
     size_t comma = options.find(',', start);
     if (comma == std::string_view::npos) comma = options.size();
-    std::string opt = LowerCopy(Trim(options.substr(start, comma - start)));
+    std::string opt = common::AsciiLower(common::Trim(options.substr(start, comma - start), kFilterSpace));
     start = comma + 1;
     std::string_view name = opt, value;
     if (size_t eq = opt.find('='); eq != std::string::npos) {
@@ -229,7 +217,7 @@ bool ParseNetworkFilter(std::string_view line, FilterSet::Filter& f, bool& inval
     f.re = std::move(re);
     return true;
   }
-  f.pattern = ParsePattern(f.match_case ? std::string(pattern) : LowerCopy(pattern));
+  f.pattern = ParsePattern(f.match_case ? std::string(pattern) : common::AsciiLower(pattern));
   if (f.pattern.segments.empty() && options.empty()) {  // "@@", "*", "||": would match every URL
     invalid = true;
     return false;

@@ -8,6 +8,8 @@
 #include <sstream>
 #include <utility>
 
+#include "common/strings.h"
+
 namespace worker::classify {
 namespace {
 
@@ -63,11 +65,6 @@ std::string Sha256Prefix(std::string_view text) {
   return out;
 }
 
-std::string Trimmed(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
-  return s;
-}
-
 }  // namespace
 
 Result<TrackerData> TrackerData::Load(const std::string& dir, const std::vector<std::string>& extra_lists) {
@@ -80,7 +77,7 @@ Result<TrackerData> TrackerData::Load(const std::string& dir, const std::vector<
   const std::string lists = dir + "/lists";
   Result<std::string> deb = ReadWhole(lists + "/VERSION", dir);
   if (!deb.ok()) return deb.status();
-  const std::string deb_version = Trimmed(std::move(*deb));
+  const std::string deb_version(common::TrimRight(*deb, "\n\r "));
   for (const char* name : {"easylist", "easyprivacy"}) {
     Result<std::string> text = ReadWhole(lists + "/" + name + ".txt", dir);
     if (!text.ok()) return text.status();

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "worker/normalize/registrable_domain.h"
+#include "common/strings.h"
 #include "common/url.h"
 
 namespace worker::classify {
@@ -19,12 +20,6 @@ using simdjson::dom::element;
 using simdjson::dom::object;
 
 constexpr char kFillHint[] = " (scripts/tracker_data.sh fills the tracker data dir)";
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-  return out;
-}
 
 // Absent and null are both "unknown".
 std::optional<std::string> OptString(object o, const char* key) {
@@ -154,7 +149,7 @@ Result<TrackerDb> TrackerDb::Parse(std::string_view json, std::string version) {
     if (!p["domains"].get(list)) {
       for (element d : list) {
         std::string_view s;
-        if (!d.get(s) && !s.empty()) db.domain_to_pattern_.emplace(Lower(s), index);  // the first pattern keeps it
+        if (!d.get(s) && !s.empty()) db.domain_to_pattern_.emplace(common::AsciiLower(s), index);  // the first pattern keeps it
       }
     }
     if (!p["filters"].get(list)) {
@@ -229,7 +224,7 @@ std::optional<TrackerInfo> TrackerDb::LookupUrl(std::string_view url, std::strin
 std::optional<TrackerInfo> TrackerDb::LookupHost(std::string_view host) const {
   if (host.starts_with('.')) host.remove_prefix(1);
   if (host.ends_with('.')) host.remove_suffix(1);
-  const std::string lower = Lower(host);
+  const std::string lower = common::AsciiLower(host);
   for (size_t pos = 0; pos < lower.size();) {
     if (auto it = domain_to_pattern_.find(lower.substr(pos)); it != domain_to_pattern_.end()) {
       return Info(it->second, it->first, false);

@@ -29,7 +29,6 @@ struct Request {
 
 // "a=1&b=%20x+y": '+' is a space, bad escapes stay literal, empty keys dropped.
 Params ParseForm(std::string_view text);
-std::string PercentDecode(std::string_view s);
 // multipart/form-data parts (name -> value); files are skipped.
 Params ParseMultipart(std::string_view body, std::string_view content_type);
 // The body's parameters when it is form or multipart encoded; sets `encoding`.

@@ -2,6 +2,7 @@
 #include <array>
 #include <cctype>
 
+#include "common/strings.h"
 #include "worker/analysis/decode/decode_internal.h"
 
 namespace worker::decode {
@@ -18,12 +19,7 @@ bool IsHex(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return HexValue(c) >= 0; });
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
+using common::AsciiLower;
 
 // md5, sha1, sha256 and sha512 of "", "undefined" and "null": what pixels send
 // when a form field or variable was empty. Checked against OpenSSL in decode_test.cc.
@@ -61,23 +57,6 @@ const char* UserProvidedKind(std::string_view key) {
 
 }  // namespace
 
-std::string PercentDecode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    if (c == '+') {
-      out += ' ';
-    } else if (c == '%' && i + 2 < s.size() && HexValue(s[i + 1]) >= 0 && HexValue(s[i + 2]) >= 0) {
-      out += static_cast<char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2]));
-      i += 2;
-    } else {
-      out += c;  // a bad escape stays as written
-    }
-  }
-  return out;
-}
-
 Params ParseForm(std::string_view text) {
   Params params;
   while (!text.empty()) {
@@ -85,9 +64,9 @@ Params ParseForm(std::string_view text) {
     std::string_view pair = text.substr(0, amp);
     text = amp == std::string_view::npos ? std::string_view() : text.substr(amp + 1);
     size_t eq = pair.find('=');
-    std::string key = PercentDecode(pair.substr(0, eq));
+    std::string key = common::FormDecode(pair.substr(0, eq));
     if (key.empty()) continue;
-    std::string value = eq == std::string_view::npos ? "" : PercentDecode(pair.substr(eq + 1));
+    std::string value = eq == std::string_view::npos ? "" : common::FormDecode(pair.substr(eq + 1));
     params.emplace_back(std::move(key), std::move(value));
   }
   return params;
@@ -126,7 +105,7 @@ Params ParseMultipart(std::string_view body, std::string_view content_type) {
 
 Params ParseBodyParams(const Request& r, std::string* encoding) {
   if (r.body.empty()) return {};
-  std::string type = Lower(r.content_type);
+  std::string type = AsciiLower(r.content_type);
   if (type.find("multipart/form-data") != std::string::npos) {
     *encoding = "multipart";
     return ParseMultipart(r.body, r.content_type);
@@ -169,7 +148,7 @@ IdentityField MakeIdentity(std::string parameter, std::string kind, std::string 
   if ((n == 32 || n == 40 || n == 64 || n == 128) && IsHex(value)) {
     field.hashed = true;
     field.hash_algorithm = n == 32 ? "md5" : n == 40 ? "sha1" : n == 64 ? "sha256" : "sha512";
-    std::string lower = Lower(value);
+    std::string lower = AsciiLower(value);
     field.empty_hash = std::find(kEmptyHashes.begin(), kEmptyHashes.end(), lower) != kEmptyHashes.end();
   }
   field.value = std::move(value);

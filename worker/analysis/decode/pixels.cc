@@ -3,6 +3,7 @@
 // Microsoft UET (bat.bing.com/action/) and Reddit (alb.reddit.com/rp.gif).
 #include <cctype>
 
+#include "common/strings.h"
 #include "worker/analysis/decode/decode_internal.h"
 
 namespace worker::decode {
@@ -21,11 +22,6 @@ Params AllParams(const Request& r, std::string* encoding, std::string_view* raw)
 
 void AddIdentity(const Params& p, std::string_view key, const char* kind, TrackerEventRecord* e) {
   if (auto v = Get(p, key); v && !v->empty()) e->identity_fields.push_back(MakeIdentity(std::string(key), kind, *v));
-}
-
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 bool DecodeLinkedIn(const Request& r, std::vector<TrackerEventRecord>* out) {
@@ -67,7 +63,7 @@ bool DecodeX(const Request& r, std::vector<TrackerEventRecord>* out) {
     if (auto n = JsonText(name)) e.event_name = *n;
     if (first.at(1).get(properties) == simdjson::SUCCESS) AddJsonMembers(properties, "events.", &e.custom_parameters);
   }
-  e.standard_event = OneOf(Lower(e.event_name), {"pageview", "purchase", "download", "signup", "sign_up",
+  e.standard_event = OneOf(common::AsciiLower(e.event_name), {"pageview", "purchase", "download", "signup", "sign_up",
                                                   "addtocart", "add_to_cart", "checkout", "checkoutinitiated",
                                                   "lead", "search", "contentview", "addtowishlist", "subscribe",
                                                   "starttrial", "addedpaymentinfo"});

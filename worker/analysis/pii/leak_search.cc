@@ -32,6 +32,7 @@
 #include <unordered_set>
 
 #include "worker/normalize/registrable_domain.h"
+#include "common/strings.h"
 #include "common/url.h"
 #include "worker/analysis/pii/multi_search.h"
 #include "worker/analysis/pii/needles.h"
@@ -162,10 +163,10 @@ class Search {
     std::string once, twice;
     std::string_view views[3] = {raw, {}, {}};
     if (raw.find('%') != std::string_view::npos) {
-      once = pii::PercentDecode(raw);
+      once = common::PercentDecode(raw);
       if (once != raw) views[1] = once;
       if (once.find('%') != std::string::npos) {
-        twice = pii::PercentDecode(once);
+        twice = common::PercentDecode(once);
         if (twice != once) views[2] = twice;
       }
     }
@@ -236,7 +237,7 @@ class Search {
     }
     r.normalization = n.normalization;
     r.sensitive_terms = n.sensitive_terms;
-    if (parameter) r.parameter = Printable(pii::PercentDecode(*parameter));
+    if (parameter) r.parameter = Printable(common::PercentDecode(*parameter));
     r.evidence = Evidence(text, hit.begin, n.text.size());  // ~200 bytes: cheap next to the key
     Add(std::move(r), w);
     return true;
@@ -245,7 +246,7 @@ class Search {
   // Third-party requests carrying any sensitive URL of the site (see the top comment).
   void SearchPageUrls(const RequestRecord& r, Where w) {
     auto check = [&](std::string_view raw_value, const Where& at, std::optional<std::string> parameter) {
-      std::string value = pii::PercentDecode(raw_value);
+      std::string value = common::PercentDecode(raw_value);
       if (normalize::RegistrableDomain(common::HostOf(value)) != options_.site) return;
       std::vector<std::string> terms = pii::SensitiveTermsInUrl(value, options_.sensitive_terms);
       if (terms.empty()) return;

@@ -6,20 +6,13 @@
 #include <cctype>
 #include <unordered_set>
 
+#include "common/strings.h"
+
 namespace worker::pii {
 namespace {
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-std::string Trim(std::string_view s) {
-  size_t b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
-  return b == std::string_view::npos ? "" : std::string(s.substr(b, e - b + 1));
-}
+using common::AsciiLower;
+using common::Trim;
 
 std::string DigitsOf(std::string_view s) {
   std::string out;
@@ -46,15 +39,15 @@ std::vector<std::pair<std::string, std::vector<Form>>> FieldForms(const CanaryId
   } else if (!has_plus) {
     international = c.phone_country_code + digits;
   }
-  std::string full = Trim(c.first_name) + " " + Trim(c.last_name);
+  std::string full = std::string(Trim(c.first_name)) + " " + std::string(Trim(c.last_name));
   return {
-      {"email", {{c.email, "as_typed"}, {Lower(Trim(c.email)), "lower_trimmed"}}},
+      {"email", {{c.email, "as_typed"}, {AsciiLower(Trim(c.email)), "lower_trimmed"}}},
       {"phone", {{c.phone, "as_typed"}, {international, "digits"}, {national, "digits_national"},
                  {"+" + international, "e164"}}},
-      {"full_name", {{full, "as_typed"}, {Lower(full), "lower_trimmed"}}},
-      {"first_name", {{c.first_name, "as_typed"}, {Lower(Trim(c.first_name)), "lower_trimmed"}}},
-      {"last_name", {{c.last_name, "as_typed"}, {Lower(Trim(c.last_name)), "lower_trimmed"}}},
-      {"postcode", {{c.postcode, "as_typed"}, {Lower(WithoutSpaces(c.postcode)), "lower_no_spaces"}}},
+      {"full_name", {{full, "as_typed"}, {AsciiLower(full), "lower_trimmed"}}},
+      {"first_name", {{c.first_name, "as_typed"}, {AsciiLower(Trim(c.first_name)), "lower_trimmed"}}},
+      {"last_name", {{c.last_name, "as_typed"}, {AsciiLower(Trim(c.last_name)), "lower_trimmed"}}},
+      {"postcode", {{c.postcode, "as_typed"}, {AsciiLower(WithoutSpaces(c.postcode)), "lower_no_spaces"}}},
   };
 }
 
@@ -87,26 +80,6 @@ std::string PercentEncode(std::string_view s, bool form) {
       out += '%';
       out += kHex[c >> 4];
       out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
-std::string PercentDecode(std::string_view s) {
-  auto hex = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-  };
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    int hi = -1, lo = -1;
-    if (s[i] == '%' && i + 2 < s.size() && (hi = hex(s[i + 1])) >= 0 && (lo = hex(s[i + 2])) >= 0) {
-      out += static_cast<char>(hi * 16 + lo);
-      i += 2;
-    } else {
-      out += s[i];
     }
   }
   return out;

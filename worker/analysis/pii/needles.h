@@ -40,6 +40,5 @@ std::string PercentEncode(std::string_view s, bool form);  // encodeURIComponent
 std::string Base64(std::string_view bytes, bool url_safe);  // no padding
 std::string Digest(std::string_view algorithm, std::string_view s);  // raw bytes; "md5" | "sha1" | "sha256" | "sha512"
 std::string Hex(std::string_view bytes, bool upper);
-std::string PercentDecode(std::string_view s);  // %XX only ('+' kept)
 
 }  // namespace worker::pii

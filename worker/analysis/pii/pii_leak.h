@@ -10,18 +10,11 @@
 #include <string>
 #include <vector>
 
+#include "worker/record/canary.h"
 #include "worker/record/records.h"
 #include "worker/record/visit_result.h"
 
 namespace worker {
-
-// What the worker types into forms. The defaults are the canary constant.
-struct CanaryIdentity {
-  std::string email = "jane.doe.trackscan@example.com", phone = "+1 617 555 0142",
-              first_name = "Jane", last_name = "Doe", postcode = "02139";
-  // Country calling code of `phone`, to derive its national and E.164 forms.
-  std::string phone_country_code = "1";
-};
 
 // Health words that make a page sensitive (~40, lower-case, ASCII).
 std::vector<std::string> HealthSensitiveTerms();

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/strings.h"
 #include "common/url.h"
 #include "worker/analysis/pii/needles.h"
 
@@ -19,7 +20,7 @@ bool IsPlausibleName(std::string_view name) { return !name.empty() && name.size(
 // " words like this " from any text: lower-case alphanumeric runs, one space apart.
 std::string Words(std::string_view text) {
   std::string out = " ";
-  for (unsigned char c : PercentDecode(text)) {
+  for (unsigned char c : common::PercentDecode(text)) {
     if (std::isalnum(c) || c >= 0x80) {
       out += static_cast<char>(std::tolower(c));
     } else if (out.back() != ' ') {
