@@ -22,17 +22,11 @@ struct Visit::Target {
   std::string session_id, target_id, type, url;
   RequestTracker tracker;
   std::unordered_map<std::string, std::string> websocket_urls;  // request id -> url
-  // A popup until its load event: it holds the visit open. A cross-site
-  // popup starts a renderer of its own, which under load takes longer than
-  // the quiet period, with no network event to show for it.
-  bool loading = false;
   Target(TrackerContext context) : tracker(std::move(context)) {}
 };
 
 namespace {
 
-constexpr Duration kTickInterval{250};
-constexpr Duration kMinTick{5};
 constexpr Duration kSetupTimeout{10000};
 void Ignore(Result<std::string>) {}
 
@@ -51,14 +45,12 @@ Visit::Visit(cdp::Connection& browser, common::Loop& loop, const VisitOptions& o
       options_(options),
       context_id_(std::move(context_id)),
       cookie_binding_(std::move(cookie_binding)),
-      cookies_("", "") {
+      cookies_("", ""),
+      lifecycle_(loop) {
   consent_binding_ = cookie_binding_ + "_ac";
 }
 
-Visit::~Visit() {
-  *alive_ = false;
-  if (tick_timer_) loop_.CancelTimer(*tick_timer_);
-}
+Visit::~Visit() { *alive_ = false; }
 
 void Visit::Prepare() {
   // The page opens blank and paused (auto-attach), so the recorders are in
@@ -69,7 +61,7 @@ void Visit::Prepare() {
                 [this, alive](Result<std::string> r) {
                   if (!*alive || r.ok() || finishing_) return;
                   prepare_error_ = "could not open a page: " + r.status().ToString();
-                  if (begun_) Finish("error", *prepare_error_);
+                  if (begun_) lifecycle_.Fail(*prepare_error_);
                 });
 }
 
@@ -84,13 +76,11 @@ void Visit::Begin(VisitRecord seed, const VisitOptions& options, std::function<v
     t->tracker = RequestTracker(TrackerContext{record_.visit_id, record_.site, t->type, t->url,
                                                options_.post_data_cap});
   }
-  started_ = navigated_ = last_activity_ = loop_.Now();
   record_.started_at = common::NowRfc3339();
-  interaction_pending_ = options_.interact.mode != interact::InteractMode::kNone ||
-                         options_.interact.consent != interact::ConsentMode::kNone;
   if (options_.interact.consent != interact::ConsentMode::kNone) consent_.emplace(options_.interact.consent);
-  if (prepare_error_) return Finish("error", *prepare_error_);
-  tick_timer_ = loop_.AddTimer(kTickInterval, [this] { Tick(); });
+  lifecycle_.Begin(PageTiming{options_.timeout, options_.min_dwell, options_.quiet_period}, Interacts(),
+                   [this](PageOutcome outcome) { Finish(std::move(outcome)); });
+  if (prepare_error_) return lifecycle_.Fail(*prepare_error_);
   if (page_ready_) Navigate();
 }
 
@@ -116,9 +106,9 @@ bool Visit::OnTargetAttached(cdp::Session& session, const p::TargetInfo& info) {
   if (type == "popup") {
     result_.popups.push_back(PopupRecord{record_.visit_id, info.url, TargetUrl(info.opener_id),
                                          info.target_id, true});
-    t.loading = true;
+    lifecycle_.OnPopupOpened(t.session_id);
   }
-  last_activity_ = loop_.Now();  // a new target is activity: its first requests are yet to come
+  lifecycle_.OnActivity();  // a new target: its first requests are yet to come
   session.on_event = [this, &t](const p::Event& event) {
     // The record ends when the page is done: Page.stopLoading then cancels
     // what is still in flight, which must stay "unfinished", not "failed".
@@ -186,28 +176,26 @@ void Visit::SetUpTarget(Target& t) {
 }
 
 void Visit::Navigate() {
-  if (main_->session == nullptr) return Finish("error", "the page closed before it could navigate");
-  navigating_ = true;
-  navigated_ = last_activity_ = loop_.Now();
+  if (main_->session == nullptr) return lifecycle_.Fail("the page closed before it could navigate");
+  lifecycle_.OnNavigated();
   auto alive = alive_;
   // Page.navigate answers when the navigation commits or fails; a slow first
   // byte must not pass for a failure, so its deadline is the visit's.
   main_->session->Send(
       "Page.navigate", cdp::JsonObject().Set("url", record_.input_url).Build(),
       [this, alive](Result<std::string> r) {
-        if (!*alive || finishing_) return;
-        if (!r.ok()) return;  // the deadline decides; a hung navigate is a timeout
+        if (!*alive || !r.ok()) return;  // the deadline decides; a hung navigate is a timeout
         auto nav = p::DecodeNavigate(r.value());
-        if (nav.ok() && !nav->error_text.empty()) {
-          Finish("error", nav->error_text);
-        }
+        if (nav.ok() && !nav->error_text.empty()) lifecycle_.Fail(nav->error_text);
       },
       options_.timeout);
 }
 
 void Visit::OnTargetDetached(const std::string& session_id) {
   auto it = targets_.find(session_id);
-  if (it != targets_.end()) it->second->session = nullptr;  // records stay until the end
+  if (it == targets_.end()) return;
+  it->second->session = nullptr;  // records stay until the end
+  lifecycle_.OnPopupGone(session_id);
 }
 
 void Visit::OnTargetInfoChanged(const p::TargetInfo& info) {
@@ -238,7 +226,7 @@ std::string Visit::TargetUrl(const std::string& target_id) const {
 // ---- network events ----
 
 void Visit::Handle(Target& t, const p::RequestWillBeSent& e) {
-  last_activity_ = loop_.Now();
+  lifecycle_.OnActivity();
   if (!e.frame_id.empty() && !frames_.count(e.frame_id)) frames_[e.frame_id] = "";
   if (!t.tracker.OnRequestWillBeSent(e) || t.session == nullptr) return;
   ++pending_reads_;
@@ -260,11 +248,12 @@ void Visit::Handle(Target& t, const p::RequestWillBeSent& e) {
 void Visit::Handle(Target& t, const p::RequestWillBeSentExtraInfo& e) { t.tracker.OnRequestExtraInfo(e); }
 
 void Visit::Handle(Target& t, const p::ResponseReceived& e) {
-  last_activity_ = loop_.Now();
+  lifecycle_.OnActivity();
   t.tracker.OnResponseReceived(e);
   if (&t == main_ && e.type == "Document" && e.frame_id == t.target_id) {
     record_.status = e.response.status;
     record_.final_url = e.response.url;
+    lifecycle_.OnDocumentStatus(e.response.status);
   }
 }
 
@@ -275,15 +264,15 @@ void Visit::Handle(Target& t, const p::ResponseReceivedExtraInfo& e) {
   cookies_.OnResponseExtraInfo(t.tracker.UrlOf(e.request_id), e);
 }
 
-void Visit::Handle(Target&, const p::DataReceived&) { last_activity_ = loop_.Now(); }
+void Visit::Handle(Target&, const p::DataReceived&) { lifecycle_.OnActivity(); }
 
 void Visit::Handle(Target& t, const p::LoadingFinished& e) {
-  last_activity_ = loop_.Now();
+  lifecycle_.OnActivity();
   t.tracker.OnLoadingFinished(e);
 }
 
 void Visit::Handle(Target& t, const p::LoadingFailed& e) {
-  last_activity_ = loop_.Now();
+  lifecycle_.OnActivity();
   t.tracker.OnLoadingFailed(e);
 }
 
@@ -292,7 +281,7 @@ void Visit::Handle(Target& t, const p::RequestServedFromCache& e) { t.tracker.On
 // ---- websockets ----
 
 void Visit::Handle(Target& t, const p::WebSocketCreated& e) {
-  last_activity_ = loop_.Now();
+  lifecycle_.OnActivity();
   t.websocket_urls[e.request_id] = e.url;
   WebSocketRecord r{record_.visit_id, e.request_id, e.url, "open", std::nullopt, std::nullopt, false, 0,
                     t.type, normalize::IsThirdParty(e.url, record_.site)};
@@ -300,7 +289,7 @@ void Visit::Handle(Target& t, const p::WebSocketCreated& e) {
 }
 
 void Visit::Handle(Target& t, const p::WebSocketFrame& e) {
-  last_activity_ = loop_.Now();
+  lifecycle_.OnActivity();
   const std::string& url = t.websocket_urls[e.request_id];
   WebSocketRecord r{record_.visit_id, e.request_id, url, e.sent ? "sent" : "received", e.opcode,
                     e.payload, false, e.timestamp, t.type, normalize::IsThirdParty(url, record_.site)};
@@ -321,22 +310,17 @@ void Visit::Handle(Target& t, const p::WebSocketClosed& e) {
 // ---- page events ----
 
 void Visit::Handle(Target& t, const p::LoadEventFired&) {
-  if (t.type == "popup") {
-    t.loading = false;
-    last_activity_ = loop_.Now();
-    return;
-  }
-  if (&t != main_ || !navigating_) return;
+  if (t.type == "popup") return lifecycle_.OnPopupLoaded(t.session_id);
+  if (&t != main_ || !lifecycle_.navigated()) return;
   record_.load_event_fired = true;
-  if (interaction_pending_ && !interaction_started_) {
+  if (Interacts() && !interaction_started_) {
     interaction_started_ = true;
     auto alive = alive_;
     loop_.AddTimer(options_.interact.settle, [this, alive] {
       if (*alive && !finishing_) StartInteraction();
     });
   }
-  if (tick_timer_) loop_.CancelTimer(*tick_timer_);
-  tick_timer_ = loop_.AddTimer(Duration(0), [this] { Tick(); });
+  lifecycle_.OnLoadEvent();
 }
 
 void Visit::Handle(Target& t, const p::FrameNavigated& e) {
@@ -344,7 +328,7 @@ void Visit::Handle(Target& t, const p::FrameNavigated& e) {
   if (!e.parent_id.empty()) return;
   t.url = e.url;
   t.tracker.set_target_url(e.url);
-  if (&t == main_ && navigating_) record_.final_url = e.url;
+  if (&t == main_ && lifecycle_.navigated()) record_.final_url = e.url;
   if (t.type == "popup") {
     p::TargetInfo info;
     info.target_id = t.target_id;
@@ -383,44 +367,12 @@ void Visit::Handle(Target& t, const p::BindingCalled& e) {
 
 // ---- page done ----
 
-// Done when the page loaded (or its navigation failed), the minimum dwell has
-// passed, the network has been quiet for the quiet period, and no popup is
-// still loading (until the deadline). Requests that
-// never finish (keepalive, beacons, long polls) make no events, so they cannot
-// hold the visit open; they are flushed as unfinished records.
-void Visit::Tick() {
-  tick_timer_.reset();
-  if (finishing_) return;
-  auto now = loop_.Now();
-  bool dwelled = navigating_ && now - navigated_ >= options_.min_dwell;
-  bool quiet = now - last_activity_ >= options_.quiet_period;
-  bool page_done = record_.load_event_fired && dwelled && quiet && !interaction_pending_;
-  bool popup_loading = std::any_of(targets_.begin(), targets_.end(), [](const auto& entry) {
-    return entry.second->loading && entry.second->session != nullptr;
-  });
-  // The deadline ends a visit held open only by a popup as done, not timed out.
-  if (now - started_ >= options_.timeout && !page_done) {
-    return Finish("timeout", "visit deadline of " + std::to_string(options_.timeout.count() / 1000) + " s");
-  }
-  if (page_done && (!popup_loading || now - started_ >= options_.timeout)) {
-    if (record_.status && *record_.status >= 400) return Finish("error", "HTTP " + std::to_string(*record_.status));
-    return Finish("ok", std::nullopt);
-  }
-  // Wake when the next condition can flip (network events move the quiet
-  // period on, so at least every kTickInterval); the load event wakes us too.
-  auto due = std::min(started_ + options_.timeout, now + kTickInterval);
-  for (auto t : {navigated_ + options_.min_dwell, last_activity_ + options_.quiet_period}) {
-    if (t > now) due = std::min(due, t);  // a condition already met cannot wake us
-  }
-  auto delay = std::max(std::chrono::duration_cast<Duration>(due - now), kMinTick);
-  tick_timer_ = loop_.AddTimer(delay, [this] { Tick(); });
-}
-
-void Visit::Finish(const std::string& outcome, std::optional<std::string> error) {
-  if (finishing_) return;
+// The lifecycle is done: the record ends here, and the reads it still needs
+// (title, links, the cookie jar) complete it.
+void Visit::Finish(PageOutcome outcome) {
   finishing_ = true;
-  record_.outcome = outcome;
-  record_.error = std::move(error);
+  record_.outcome = std::move(outcome.outcome);
+  record_.error = std::move(outcome.error);
   if (main_ && main_->session) {
     main_->session->Send("Page.stopLoading", "{}", Ignore, kSetupTimeout);
     ReadTitle();
@@ -502,6 +454,7 @@ void Visit::Abort(const std::string& reason, bool browser_lost) {
   if (completed_) return;
   if (!finishing_) {
     finishing_ = true;
+    lifecycle_.Stop();
     record_.outcome = "error";
     record_.error = reason;
   }
@@ -511,8 +464,6 @@ void Visit::Abort(const std::string& reason, bool browser_lost) {
 
 void Visit::Complete(std::vector<p::Cookie> jar) {
   completed_ = true;
-  if (tick_timer_) loop_.CancelTimer(*tick_timer_);
-  tick_timer_.reset();
   record_.ended_at = common::NowRfc3339();
   if (record_.final_url.empty()) record_.final_url = record_.input_url;
   for (auto& [id, t] : targets_) {
@@ -577,6 +528,12 @@ void Visit::SetUpConsent(Target&, const std::function<void(std::string_view, std
        cdp::JsonObject().Set("source", it->second).Set("runImmediately", true).Build());
 }
 
+// Typing and clicking, or consent, or both: the page waits for them.
+bool Visit::Interacts() const {
+  return options_.interact.mode != interact::InteractMode::kNone ||
+         options_.interact.consent != interact::ConsentMode::kNone;
+}
+
 // Every frame target of the visit, the main page first; popups are left alone.
 // With --consent, it first waits until autoconsent is settled or the consent
 // timeout (from the first call) has passed.
@@ -613,13 +570,6 @@ void Visit::StartInteraction() {
   });
 }
 
-// The interaction counts as activity: the quiet period starts again after it.
-void Visit::EndInteraction() {
-  interaction_pending_ = false;
-  last_activity_ = loop_.Now();
-  if (finishing_) return;
-  if (tick_timer_) loop_.CancelTimer(*tick_timer_);
-  tick_timer_ = loop_.AddTimer(Duration(0), [this] { Tick(); });
-}
+void Visit::EndInteraction() { lifecycle_.OnInteractionFinished(); }
 
 }  // namespace worker

@@ -1,9 +1,10 @@
 // Visit: records one page visit in its own browser context, from the first
 // request of every target in it (page, popups, OOPIFs, workers, service
-// workers) to the final cookie jar, and decides when the page is done.
-// Created and owned by Browser, which routes the visit's targets and events
-// to it. Borrows the browser Connection and the Loop (both outlive it).
-// Loop thread only.
+// workers) to the final cookie jar. It coordinates the parts that do the
+// work: per-target set-up, the trackers, the interaction step, and the
+// PageLifecycle that decides when the page is done. Created and owned by
+// Browser, which routes the visit's targets and events to it. Borrows the
+// browser Connection and the Loop (both outlive it). Loop thread only.
 //
 // Two phases, so that a page can be made ready ahead of its visit (a new
 // context's first renderer takes about a second to start): Prepare() opens
@@ -24,6 +25,7 @@
 
 #include "cdp/connection.h"
 #include "common/loop.h"
+#include "worker/browser/page_lifecycle.h"
 #include "worker/instrument/api_calls.h"
 #include "worker/interact/autoconsent.h"
 #include "worker/interact/interact_options.h"
@@ -98,8 +100,7 @@ class Visit {
 
   void SetUpTarget(Target& t);
   void Navigate();
-  void Tick();
-  void Finish(const std::string& outcome, std::optional<std::string> error);
+  void Finish(PageOutcome outcome);
   void ReadTitle();
   void ReadLinks();
   void CollectCookies();
@@ -107,6 +108,7 @@ class Visit {
   void Complete(std::vector<cdp::protocol::Cookie> jar);
   std::string TargetUrl(const std::string& target_id) const;
   // Interaction (issue 4): after the main page's load event and a settle.
+  bool Interacts() const;
   void StartInteraction();
   void EndInteraction();
   void SetUpConsent(Target& t, const std::function<void(std::string_view, std::string)>& send);
@@ -126,16 +128,15 @@ class Visit {
   ApiCallLog api_calls_;
   VisitResult result_;
 
-  common::TimePoint started_, navigated_, last_activity_;
-  std::optional<common::TimerId> tick_timer_;
+  PageLifecycle lifecycle_;
   bool begun_ = false, page_ready_ = false;
   std::optional<std::string> prepare_error_;  // the page could not be opened
-  bool navigating_ = false, finishing_ = false, completed_ = false;
+  bool finishing_ = false;  // the record has ended (Finish or Abort); reads may be pending
+  bool completed_ = false;
   int pending_reads_ = 0;  // POST bodies and end-of-visit reads not answered yet
   bool cookies_collected_ = false;
   std::vector<cdp::protocol::Cookie> jar_;
   std::unique_ptr<interact::Interactor> interactor_;
-  bool interaction_pending_ = false;  // holds the page open until the interaction is done
   bool interaction_started_ = false;
   std::string consent_binding_;
   std::optional<interact::ConsentTracker> consent_;  // with --consent
