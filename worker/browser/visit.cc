@@ -21,7 +21,6 @@ struct Visit::Target {
   cdp::Session* session = nullptr;  // null once detached
   std::string session_id, target_id, type, url;
   RequestTracker tracker;
-  std::unordered_map<std::string, std::string> websocket_urls;  // request id -> url
   Target(TrackerContext context) : tracker(std::move(context)) {}
 };
 
@@ -46,6 +45,7 @@ Visit::Visit(cdp::Connection& browser, common::Loop& loop, const VisitOptions& o
       context_id_(std::move(context_id)),
       cookie_binding_(std::move(cookie_binding)),
       cookies_("", ""),
+      websockets_("", "", options.websocket_payload_cap),
       lifecycle_(loop) {
   consent_binding_ = cookie_binding_ + "_ac";
 }
@@ -71,6 +71,7 @@ void Visit::Begin(VisitRecord seed, const VisitOptions& options, std::function<v
   record_ = std::move(seed);
   on_done_ = std::move(on_done);
   cookies_ = CookieLedger(record_.visit_id, record_.site);
+  websockets_ = WebSocketTracker(record_.visit_id, record_.site, options_.websocket_payload_cap);
   // The blank page recorded nothing yet; its trackers take the visit's identity.
   for (auto& [id, t] : targets_) {
     t->tracker = RequestTracker(TrackerContext{record_.visit_id, record_.site, t->type, t->url,
@@ -282,30 +283,15 @@ void Visit::Handle(Target& t, const p::RequestServedFromCache& e) { t.tracker.On
 
 void Visit::Handle(Target& t, const p::WebSocketCreated& e) {
   lifecycle_.OnActivity();
-  t.websocket_urls[e.request_id] = e.url;
-  WebSocketRecord r{record_.visit_id, e.request_id, e.url, "open", std::nullopt, std::nullopt, false, 0,
-                    t.type, normalize::IsThirdParty(e.url, record_.site)};
-  result_.websockets.push_back(std::move(r));
+  websockets_.OnCreated({t.session_id, t.type}, e);
 }
 
 void Visit::Handle(Target& t, const p::WebSocketFrame& e) {
   lifecycle_.OnActivity();
-  const std::string& url = t.websocket_urls[e.request_id];
-  WebSocketRecord r{record_.visit_id, e.request_id, url, e.sent ? "sent" : "received", e.opcode,
-                    e.payload, false, e.timestamp, t.type, normalize::IsThirdParty(url, record_.site)};
-  if (r.payload->size() > options_.websocket_payload_cap) {
-    r.payload->resize(options_.websocket_payload_cap);
-    r.payload_truncated = true;
-  }
-  result_.websockets.push_back(std::move(r));
+  websockets_.OnFrame({t.session_id, t.type}, e);
 }
 
-void Visit::Handle(Target& t, const p::WebSocketClosed& e) {
-  const std::string& url = t.websocket_urls[e.request_id];
-  result_.websockets.push_back(WebSocketRecord{record_.visit_id, e.request_id, url, "close", std::nullopt,
-                                               std::nullopt, false, e.timestamp, t.type,
-                                               normalize::IsThirdParty(url, record_.site)});
-}
+void Visit::Handle(Target& t, const p::WebSocketClosed& e) { websockets_.OnClosed({t.session_id, t.type}, e); }
 
 // ---- page events ----
 
@@ -499,6 +485,7 @@ void Visit::Complete(std::vector<p::Cookie> jar) {
   result_.cookies = cookies_.Finish(jar);
   result_.cookie_writes = cookies_.writes();
   result_.api_calls = api_calls_.Take();
+  result_.websockets = websockets_.Take();
   record_.request_count = static_cast<int64_t>(result_.requests.size());
   record_.cookie_count = static_cast<int64_t>(result_.cookies.size());
   result_.visit = record_;

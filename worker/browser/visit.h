@@ -32,6 +32,7 @@
 #include "worker/interact/interactor.h"
 #include "worker/network/cookie_ledger.h"
 #include "worker/network/request_tracker.h"
+#include "worker/network/websocket_tracker.h"
 #include "worker/record/visit_result.h"
 
 namespace worker {
@@ -125,6 +126,7 @@ class Visit {
   Target* main_ = nullptr;
   std::unordered_map<std::string, std::string> frames_;  // frame id -> last URL
   CookieLedger cookies_;
+  WebSocketTracker websockets_;
   ApiCallLog api_calls_;
   VisitResult result_;
 
