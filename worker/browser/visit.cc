@@ -46,9 +46,8 @@ Visit::Visit(cdp::Connection& browser, common::Loop& loop, const VisitOptions& o
       cookie_binding_(std::move(cookie_binding)),
       cookies_("", ""),
       websockets_("", "", options.websocket_payload_cap),
-      lifecycle_(loop) {
-  consent_binding_ = cookie_binding_ + "_ac";
-}
+      lifecycle_(loop),
+      interaction_(loop, cookie_binding_ + "_ac") {}
 
 Visit::~Visit() { *alive_ = false; }
 
@@ -78,8 +77,8 @@ void Visit::Begin(VisitRecord seed, const VisitOptions& options, std::function<v
                                                options_.post_data_cap});
   }
   record_.started_at = common::NowRfc3339();
-  if (options_.interact.consent != interact::ConsentMode::kNone) consent_.emplace(options_.interact.consent);
-  lifecycle_.Begin(PageTiming{options_.timeout, options_.min_dwell, options_.quiet_period}, Interacts(),
+  interaction_.Begin(options_.interact);
+  lifecycle_.Begin(PageTiming{options_.timeout, options_.min_dwell, options_.quiet_period}, interaction_.expected(),
                    [this](PageOutcome outcome) { Finish(std::move(outcome)); });
   if (prepare_error_) return lifecycle_.Fail(*prepare_error_);
   if (page_ready_) Navigate();
@@ -299,13 +298,8 @@ void Visit::Handle(Target& t, const p::LoadEventFired&) {
   if (t.type == "popup") return lifecycle_.OnPopupLoaded(t.session_id);
   if (&t != main_ || !lifecycle_.navigated()) return;
   record_.load_event_fired = true;
-  if (Interacts() && !interaction_started_) {
-    interaction_started_ = true;
-    auto alive = alive_;
-    loop_.AddTimer(options_.interact.settle, [this, alive] {
-      if (*alive && !finishing_) StartInteraction();
-    });
-  }
+  interaction_.OnPageLoaded([this] { return InteractionFrames(); }, SendToTarget(),
+                            [this] { lifecycle_.OnInteractionFinished(); });
   lifecycle_.OnLoadEvent();
 }
 
@@ -336,9 +330,8 @@ void Visit::Handle(Target& t, const p::JavascriptDialogOpening& e) {
 }
 
 void Visit::Handle(Target& t, const p::BindingCalled& e) {
-  if (e.name == consent_binding_) {
-    if (consent_) consent_->OnMessage(t.session_id + ":" + std::to_string(e.execution_context_id), e.payload);
-    return;
+  if (e.name == interaction_.consent_binding()) {
+    return interaction_.OnConsentMessage(t.session_id + ":" + std::to_string(e.execution_context_id), e.payload);
   }
   if (e.name != cookie_binding_) return;
   auto write = ParseCookieHookPayload(e.payload);
@@ -357,6 +350,7 @@ void Visit::Handle(Target& t, const p::BindingCalled& e) {
 // (title, links, the cookie jar) complete it.
 void Visit::Finish(PageOutcome outcome) {
   finishing_ = true;
+  interaction_.Stop();
   record_.outcome = std::move(outcome.outcome);
   record_.error = std::move(outcome.error);
   if (main_ && main_->session) {
@@ -441,6 +435,7 @@ void Visit::Abort(const std::string& reason, bool browser_lost) {
   if (!finishing_) {
     finishing_ = true;
     lifecycle_.Stop();
+    interaction_.Stop();
     record_.outcome = "error";
     record_.error = reason;
   }
@@ -461,13 +456,7 @@ void Visit::Complete(std::vector<p::Cookie> jar) {
       if (f != frames_.end() && !f->second.empty()) r.frame_url = f->second;
     }
   }
-  if (interactor_) {
-    result_.interactions = interactor_->records();
-    result_.first_submit_wall_time = interactor_->first_submit_wall_time();
-    for (auto& r : result_.interactions) r.visit_id = record_.visit_id;
-    interactor_.reset();
-  }
-  if (consent_) result_.consents = consent_->Records(record_.visit_id);
+  interaction_.TakeRecords(record_.visit_id, result_);
   // ExtraInfo that came before its request or after it closed names its
   // response by request id only: the hop with that id and status.
   cookies_.ResolvePending([this](const std::string& cdp_id, int status) {
@@ -496,67 +485,34 @@ void Visit::Complete(std::vector<p::Cookie> jar) {
 
 // ---- interaction (issue 4) ----
 
-// autoconsent in every frame at document start, reporting through its own
-// binding (autoconsent.h). Its source is read once per process.
 void Visit::SetUpConsent(Target&, const std::function<void(std::string_view, std::string)>& send) {
-  if (options_.interact.consent == interact::ConsentMode::kNone) return;
-  static std::map<std::pair<std::string, std::string>, std::string> sources;  // loop thread only
-  auto key = std::make_pair(options_.interact.autoconsent_dir + "|" + interact::ConsentModeName(options_.interact.consent),
-                            consent_binding_);
-  auto it = sources.find(key);
-  if (it == sources.end()) {
-    auto source = interact::LoadAutoconsentSource(options_.interact.autoconsent_dir, consent_binding_,
-                                                  options_.interact.consent);
-    if (!source.ok()) return;  // checked when the scan starts
-    it = sources.emplace(key, std::move(source.value())).first;
-  }
-  send("Runtime.addBinding", cdp::JsonObject().Set("name", consent_binding_).Build());
+  auto source = AutoconsentScript(options_.interact, interaction_.consent_binding());
+  if (!source) return;
+  send("Runtime.addBinding", cdp::JsonObject().Set("name", interaction_.consent_binding()).Build());
   send("Page.addScriptToEvaluateOnNewDocument",
-       cdp::JsonObject().Set("source", it->second).Set("runImmediately", true).Build());
+       cdp::JsonObject().Set("source", *source).Set("runImmediately", true).Build());
 }
 
-// Typing and clicking, or consent, or both: the page waits for them.
-bool Visit::Interacts() const {
-  return options_.interact.mode != interact::InteractMode::kNone ||
-         options_.interact.consent != interact::ConsentMode::kNone;
-}
-
-// Every frame target of the visit, the main page first; popups are left alone.
-// With --consent, it first waits until autoconsent is settled or the consent
-// timeout (from the first call) has passed.
-void Visit::StartInteraction() {
-  if (consent_ && !consent_->Settled()) {
-    auto now = loop_.Now();
-    if (!consent_wait_since_) consent_wait_since_ = now;
-    if (now - *consent_wait_since_ < options_.interact.consent_timeout) {
-      auto alive = alive_;
-      loop_.AddTimer(Duration(100), [this, alive] {
-        if (*alive && !finishing_) StartInteraction();
-      });
-      return;
-    }
-  }
-  if (options_.interact.mode == interact::InteractMode::kNone) return EndInteraction();
+// The main page first, then its out-of-process iframes; popups are left alone.
+std::vector<interact::Interactor::FrameTarget> Visit::InteractionFrames() const {
   std::vector<interact::Interactor::FrameTarget> frames;
   if (main_ && main_->session) frames.push_back({main_->session_id, main_->target_id});
   for (const auto& [id, t] : targets_) {
     if (t->type == "iframe" && t->session) frames.push_back({t->session_id, t->target_id});
   }
-  auto send = [this](const std::string& session_id, std::string_view method, std::string params,
-                     cdp::ResultCallback done, Duration timeout) {
+  return frames;
+}
+
+// By session id, so that a target detached meanwhile fails the command.
+interact::Interactor::SendFn Visit::SendToTarget() {
+  return [this](const std::string& session_id, std::string_view method, std::string params,
+                cdp::ResultCallback done, Duration timeout) {
     auto it = targets_.find(session_id);
     if (it == targets_.end() || it->second->session == nullptr) {
       return done(common::Status::TargetClosed(std::string(method) + ": the target is gone"));
     }
     it->second->session->Send(method, std::move(params), std::move(done), timeout);
   };
-  interactor_ = std::make_unique<interact::Interactor>(loop_, options_.interact, send);
-  auto alive = alive_;
-  interactor_->Run(std::move(frames), [this, alive] {
-    if (*alive) EndInteraction();
-  });
 }
-
-void Visit::EndInteraction() { lifecycle_.OnInteractionFinished(); }
 
 }  // namespace worker

@@ -26,10 +26,9 @@
 #include "cdp/connection.h"
 #include "common/loop.h"
 #include "worker/browser/page_lifecycle.h"
+#include "worker/browser/visit_interaction.h"
 #include "worker/instrument/api_calls.h"
-#include "worker/interact/autoconsent.h"
 #include "worker/interact/interact_options.h"
-#include "worker/interact/interactor.h"
 #include "worker/network/cookie_ledger.h"
 #include "worker/network/request_tracker.h"
 #include "worker/network/websocket_tracker.h"
@@ -108,10 +107,9 @@ class Visit {
   void MaybeComplete();
   void Complete(std::vector<cdp::protocol::Cookie> jar);
   std::string TargetUrl(const std::string& target_id) const;
-  // Interaction (issue 4): after the main page's load event and a settle.
-  bool Interacts() const;
-  void StartInteraction();
-  void EndInteraction();
+  // Interaction (issue 4): what it may use of the visit's targets.
+  std::vector<interact::Interactor::FrameTarget> InteractionFrames() const;
+  interact::Interactor::SendFn SendToTarget();
   void SetUpConsent(Target& t, const std::function<void(std::string_view, std::string)>& send);
 
   cdp::Connection& browser_;
@@ -138,11 +136,7 @@ class Visit {
   int pending_reads_ = 0;  // POST bodies and end-of-visit reads not answered yet
   bool cookies_collected_ = false;
   std::vector<cdp::protocol::Cookie> jar_;
-  std::unique_ptr<interact::Interactor> interactor_;
-  bool interaction_started_ = false;
-  std::string consent_binding_;
-  std::optional<interact::ConsentTracker> consent_;  // with --consent
-  std::optional<common::TimePoint> consent_wait_since_;
+  VisitInteraction interaction_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
