@@ -90,7 +90,9 @@ void PageLifecycle::Tick() {
     return End({"timeout", "visit deadline of " + std::to_string(timing_.timeout.count() / 1000) + " s"});
   }
   if (page_done && (loading_popups_.empty() || past_deadline)) {
-    if (document_status_ && *document_status_ >= 400) return End({"error", "HTTP " + std::to_string(*document_status_)});
+    if (document_status_ && *document_status_ >= 400) {
+      return End({"error", "HTTP " + std::to_string(*document_status_)});
+    }
     return End({"ok", std::nullopt});
   }
   // Wake when the next condition can flip; the load event and the end of

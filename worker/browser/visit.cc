@@ -7,8 +7,8 @@
 #include "cdp/json_object.h"
 #include "cdp/protocol/decode.h"
 #include "common/time.h"
+#include "worker/browser/target_setup.h"
 #include "worker/instrument/cookie_hook.h"
-#include "worker/instrument/hook_source.h"
 #include "worker/normalize/registrable_domain.h"
 
 namespace worker {
@@ -26,14 +26,7 @@ struct Visit::Target {
 
 namespace {
 
-constexpr Duration kSetupTimeout{10000};
 void Ignore(Result<std::string>) {}
-
-constexpr const char* kAutoAttach = R"({"autoAttach":true,"waitForDebuggerOnStart":true,"flatten":true})";
-
-bool IsFrame(const std::string& target_type) {
-  return target_type == "page" || target_type == "popup" || target_type == "iframe";
-}
 
 }  // namespace
 
@@ -119,60 +112,27 @@ bool Visit::OnTargetAttached(cdp::Session& session, const p::TargetInfo& info) {
   return true;
 }
 
-// Everything is sent while the target is paused, and it runs only once the
-// set-up is acknowledged: the renderer-side agents (subresource requests,
-// frame events) are enabled only when their replies arrive, and a page that
-// ran earlier would load its first subresources unrecorded (seen under load,
-// when replies take seconds). Every command has its deadline, and a timed-out
-// command counts as answered, so a target always runs.
+// Recorded from its first request: it runs only once its set-up is answered.
 void Visit::SetUpTarget(Target& t) {
-  cdp::Session& s = *t.session;
-  struct Setup { int unanswered = 0; bool resumed = false; };
-  auto setup = std::make_shared<Setup>();
+  TargetSetup setup{t.type, cookie_binding_, options_.post_data_cap, nullptr, interaction_.consent_binding()};
+  if (IsFrameTarget(t.type)) setup.consent_source = AutoconsentScript(options_.interact, setup.consent_binding);
   auto alive = alive_;
   std::string session_id = t.session_id;
-  auto resume = [this, alive, setup, session_id] {
-    if (!*alive || setup->resumed) return;
-    setup->resumed = true;
-    auto it = targets_.find(session_id);
-    if (it == targets_.end() || it->second->session == nullptr) return;
-    Target& target = *it->second;
-    target.session->Send("Runtime.runIfWaitingForDebugger", "{}", Ignore, kSetupTimeout);
-    if (!IsFrame(target.type)) target.session->Send("Target.setAutoAttach", kAutoAttach, Ignore, kSetupTimeout);
-    if (&target != main_) return;
-    page_ready_ = true;
-    if (begun_ && !finishing_) Navigate();
-  };
-  auto send = [&](std::string_view method, std::string params) {
-    ++setup->unanswered;
-    s.Send(method, std::move(params), [setup, resume](Result<std::string>) {
-      if (--setup->unanswered == 0) resume();
-    }, kSetupTimeout);
-  };
-  send("Network.enable",
-       cdp::JsonObject().Set("maxPostDataSize", static_cast<int64_t>(options_.post_data_cap)).Build());
-  // A paused worker answers only what the browser process handles (Network);
-  // anything for its own thread waits until it runs, so it is sent after.
-  // The instrumentation is the exception: sent now, unawaited, it is queued
-  // for the worker's thread ahead of runIfWaitingForDebugger and evaluated
-  // before the worker's script (test_fingerprint.py checks its first task).
-  if (!IsFrame(t.type)) {
-    s.Send("Runtime.addBinding", cdp::JsonObject().Set("name", cookie_binding_).Build(), Ignore, kSetupTimeout);
-    s.Send("Runtime.enable", "{}", Ignore, kSetupTimeout);
-    s.Send("Runtime.evaluate", cdp::JsonObject().Set("expression", InstrumentSource(cookie_binding_)).Build(),
-           Ignore, kSetupTimeout);
-  }
-  if (IsFrame(t.type)) {
-    send("Page.enable", "{}");
-    send("Runtime.addBinding", cdp::JsonObject().Set("name", cookie_binding_).Build());
-    send("Page.addScriptToEvaluateOnNewDocument",
-         cdp::JsonObject().Set("source", InstrumentSource(cookie_binding_)).Set("runImmediately", true).Build());
-    send("Runtime.enable", "{}");
-    send("Debugger.enable", "{}");
-    send("Debugger.setAsyncCallStackDepth", R"({"maxDepth":32})");
-    send("Target.setAutoAttach", kAutoAttach);
-    SetUpConsent(t, send);
-  }
+  SetUpPausedTarget(*t.session, setup, [this, alive, session_id] {
+    if (*alive) OnTargetSetUp(session_id);
+  });
+}
+
+// The target may have gone meanwhile; the main page navigates once it is set
+// up and the visit has begun.
+void Visit::OnTargetSetUp(const std::string& session_id) {
+  auto it = targets_.find(session_id);
+  if (it == targets_.end() || it->second->session == nullptr) return;
+  Target& target = *it->second;
+  ResumeTarget(*target.session, target.type);
+  if (&target != main_) return;
+  page_ready_ = true;
+  if (begun_ && !finishing_) Navigate();
 }
 
 void Visit::Navigate() {
@@ -242,7 +202,7 @@ void Visit::Handle(Target& t, const p::RequestWillBeSent& e) {
                     --pending_reads_;
                     MaybeComplete();
                   },
-                  kSetupTimeout);
+                  kTargetCommandTimeout);
 }
 
 void Visit::Handle(Target& t, const p::RequestWillBeSentExtraInfo& e) { t.tracker.OnRequestExtraInfo(e); }
@@ -325,7 +285,7 @@ void Visit::Handle(Target& t, const p::JavascriptDialogOpening& e) {
                                          accept ? "accepted" : "dismissed"});
   if (t.session) {
     t.session->Send("Page.handleJavaScriptDialog", cdp::JsonObject().Set("accept", accept).Build(), Ignore,
-                    kSetupTimeout);
+                    kTargetCommandTimeout);
   }
 }
 
@@ -354,7 +314,7 @@ void Visit::Finish(PageOutcome outcome) {
   record_.outcome = std::move(outcome.outcome);
   record_.error = std::move(outcome.error);
   if (main_ && main_->session) {
-    main_->session->Send("Page.stopLoading", "{}", Ignore, kSetupTimeout);
+    main_->session->Send("Page.stopLoading", "{}", Ignore, kTargetCommandTimeout);
     ReadTitle();
     if (options_.collect_links) ReadLinks();
   }
@@ -379,7 +339,7 @@ void Visit::ReadTitle() {
                          }
                          MaybeComplete();
                        },
-                       kSetupTimeout);
+                       kTargetCommandTimeout);
 }
 
 // The page's links for --pages, as the browser resolved them (a.href), one a
@@ -407,7 +367,7 @@ void Visit::ReadLinks() {
                          }
                          MaybeComplete();
                        },
-                       kSetupTimeout);
+                       kTargetCommandTimeout);
 }
 
 void Visit::CollectCookies() {
@@ -422,7 +382,7 @@ void Visit::CollectCookies() {
                   cookies_collected_ = true;
                   MaybeComplete();
                 },
-                kSetupTimeout);
+                kTargetCommandTimeout);
 }
 
 void Visit::MaybeComplete() {
@@ -484,14 +444,6 @@ void Visit::Complete(std::vector<p::Cookie> jar) {
 }
 
 // ---- interaction (issue 4) ----
-
-void Visit::SetUpConsent(Target&, const std::function<void(std::string_view, std::string)>& send) {
-  auto source = AutoconsentScript(options_.interact, interaction_.consent_binding());
-  if (!source) return;
-  send("Runtime.addBinding", cdp::JsonObject().Set("name", interaction_.consent_binding()).Build());
-  send("Page.addScriptToEvaluateOnNewDocument",
-       cdp::JsonObject().Set("source", *source).Set("runImmediately", true).Build());
-}
 
 // The main page first, then its out-of-process iframes; popups are left alone.
 std::vector<interact::Interactor::FrameTarget> Visit::InteractionFrames() const {

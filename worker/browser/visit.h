@@ -99,6 +99,7 @@ class Visit {
   void Handle(Target& t, const cdp::protocol::DownloadWillBegin& e) { OnDownload(e); }
 
   void SetUpTarget(Target& t);
+  void OnTargetSetUp(const std::string& session_id);
   void Navigate();
   void Finish(PageOutcome outcome);
   void ReadTitle();
@@ -110,7 +111,6 @@ class Visit {
   // Interaction (issue 4): what it may use of the visit's targets.
   std::vector<interact::Interactor::FrameTarget> InteractionFrames() const;
   interact::Interactor::SendFn SendToTarget();
-  void SetUpConsent(Target& t, const std::function<void(std::string_view, std::string)>& send);
 
   cdp::Connection& browser_;
   common::Loop& loop_;

@@ -68,7 +68,9 @@ void VisitInteraction::WaitThenStart() {
   if (consent_ && !consent_->Settled()) {
     auto now = loop_.Now();
     if (!consent_wait_since_) consent_wait_since_ = now;
-    if (now - *consent_wait_since_ < options_.consent_timeout) return After(Duration(100), &VisitInteraction::WaitThenStart);
+    if (now - *consent_wait_since_ < options_.consent_timeout) {
+      return After(Duration(100), &VisitInteraction::WaitThenStart);
+    }
   }
   Start();
 }
