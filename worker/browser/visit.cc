@@ -1,7 +1,6 @@
 #include "worker/browser/visit.h"
 
 #include <algorithm>
-#include <map>
 #include <variant>
 
 #include "cdp/json_object.h"
@@ -33,7 +32,6 @@ void Ignore(Result<std::string>) {}
 Visit::Visit(cdp::Connection& browser, common::Loop& loop, const VisitOptions& options,
              std::string context_id, std::string cookie_binding)
     : browser_(browser),
-      loop_(loop),
       options_(options),
       context_id_(std::move(context_id)),
       cookie_binding_(std::move(cookie_binding)),
@@ -95,7 +93,7 @@ bool Visit::OnTargetAttached(cdp::Session& session, const p::TargetInfo& info) {
   t.url = info.url;
   targets_[session.id()] = std::move(target);
   if (type == "page") main_ = &t;
-  if (type == "page" || type == "popup" || type == "iframe") frames_[info.target_id] = info.url;
+  if (IsFrameTarget(type)) frames_[info.target_id] = info.url;
   if (type == "popup") {
     result_.popups.push_back(PopupRecord{record_.visit_id, info.url, TargetUrl(info.opener_id),
                                          info.target_id, true});

@@ -20,7 +20,6 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "cdp/connection.h"
@@ -113,7 +112,6 @@ class Visit {
   interact::Interactor::SendFn SendToTarget();
 
   cdp::Connection& browser_;
-  common::Loop& loop_;
   VisitOptions options_;
   VisitRecord record_;
   std::string context_id_;
