@@ -8,53 +8,14 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/fake_loop.h"
+
 namespace cdp {
 namespace {
 
 using common::Code;
 using common::Duration;
-
-// A Loop whose clock moves only when the test says so.
-class FakeLoop final : public common::Loop {
- public:
-  common::TimePoint Now() const override { return now_; }
-  common::TimerId AddTimer(Duration delay, std::function<void()> fn) override {
-    const common::TimerId id = next_id_++;
-    timers_[id] = Timer{now_ + delay, std::move(fn)};
-    return id;
-  }
-  void CancelTimer(common::TimerId id) override { timers_.erase(id); }
-
-  // Moves the clock forward by `d`, firing due timers in deadline order.
-  void Advance(Duration d) {
-    const common::TimePoint target = now_ + d;
-    while (true) {
-      auto due = timers_.end();
-      for (auto it = timers_.begin(); it != timers_.end(); ++it) {
-        if (it->second.when <= target && (due == timers_.end() || it->second.when < due->second.when)) {
-          due = it;
-        }
-      }
-      if (due == timers_.end()) break;
-      now_ = std::max(now_, due->second.when);
-      auto fn = std::move(due->second.fn);
-      timers_.erase(due);
-      fn();
-    }
-    now_ = target;
-  }
-  void RunPosted() { Advance(Duration(0)); }
-  size_t timer_count() const { return timers_.size(); }
-
- private:
-  struct Timer {
-    common::TimePoint when;
-    std::function<void()> fn;
-  };
-  common::TimePoint now_{};
-  common::TimerId next_id_ = 1;
-  std::map<common::TimerId, Timer> timers_;
-};
+using testing_support::FakeLoop;
 
 class ScriptedTransport final : public Transport {
  public:

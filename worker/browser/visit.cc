@@ -1,14 +1,13 @@
 #include "worker/browser/visit.h"
 
 #include <algorithm>
-#include <map>
 #include <variant>
 
 #include "cdp/json_object.h"
 #include "cdp/protocol/decode.h"
 #include "common/time.h"
+#include "worker/browser/target_setup.h"
 #include "worker/instrument/cookie_hook.h"
-#include "worker/instrument/hook_source.h"
 #include "worker/normalize/registrable_domain.h"
 
 namespace worker {
@@ -21,44 +20,27 @@ struct Visit::Target {
   cdp::Session* session = nullptr;  // null once detached
   std::string session_id, target_id, type, url;
   RequestTracker tracker;
-  std::unordered_map<std::string, std::string> websocket_urls;  // request id -> url
-  // A popup until its load event: it holds the visit open. A cross-site
-  // popup starts a renderer of its own, which under load takes longer than
-  // the quiet period, with no network event to show for it.
-  bool loading = false;
   Target(TrackerContext context) : tracker(std::move(context)) {}
 };
 
 namespace {
 
-constexpr Duration kTickInterval{250};
-constexpr Duration kMinTick{5};
-constexpr Duration kSetupTimeout{10000};
 void Ignore(Result<std::string>) {}
-
-constexpr const char* kAutoAttach = R"({"autoAttach":true,"waitForDebuggerOnStart":true,"flatten":true})";
-
-bool IsFrame(const std::string& target_type) {
-  return target_type == "page" || target_type == "popup" || target_type == "iframe";
-}
 
 }  // namespace
 
 Visit::Visit(cdp::Connection& browser, common::Loop& loop, const VisitOptions& options,
              std::string context_id, std::string cookie_binding)
     : browser_(browser),
-      loop_(loop),
       options_(options),
       context_id_(std::move(context_id)),
       cookie_binding_(std::move(cookie_binding)),
-      cookies_("", "") {
-  consent_binding_ = cookie_binding_ + "_ac";
-}
+      cookies_("", ""),
+      websockets_("", "", options.websocket_payload_cap),
+      lifecycle_(loop),
+      interaction_(loop, cookie_binding_ + "_ac") {}
 
-Visit::~Visit() {
-  *alive_ = false;
-  if (tick_timer_) loop_.CancelTimer(*tick_timer_);
-}
+Visit::~Visit() { *alive_ = false; }
 
 void Visit::Prepare() {
   // The page opens blank and paused (auto-attach), so the recorders are in
@@ -69,7 +51,7 @@ void Visit::Prepare() {
                 [this, alive](Result<std::string> r) {
                   if (!*alive || r.ok() || finishing_) return;
                   prepare_error_ = "could not open a page: " + r.status().ToString();
-                  if (begun_) Finish("error", *prepare_error_);
+                  if (begun_) lifecycle_.Fail(*prepare_error_);
                 });
 }
 
@@ -79,18 +61,17 @@ void Visit::Begin(VisitRecord seed, const VisitOptions& options, std::function<v
   record_ = std::move(seed);
   on_done_ = std::move(on_done);
   cookies_ = CookieLedger(record_.visit_id, record_.site);
+  websockets_ = WebSocketTracker(record_.visit_id, record_.site, options_.websocket_payload_cap);
   // The blank page recorded nothing yet; its trackers take the visit's identity.
   for (auto& [id, t] : targets_) {
     t->tracker = RequestTracker(TrackerContext{record_.visit_id, record_.site, t->type, t->url,
                                                options_.post_data_cap});
   }
-  started_ = navigated_ = last_activity_ = loop_.Now();
   record_.started_at = common::NowRfc3339();
-  interaction_pending_ = options_.interact.mode != interact::InteractMode::kNone ||
-                         options_.interact.consent != interact::ConsentMode::kNone;
-  if (options_.interact.consent != interact::ConsentMode::kNone) consent_.emplace(options_.interact.consent);
-  if (prepare_error_) return Finish("error", *prepare_error_);
-  tick_timer_ = loop_.AddTimer(kTickInterval, [this] { Tick(); });
+  interaction_.Begin(options_.interact);
+  lifecycle_.Begin(PageTiming{options_.timeout, options_.min_dwell, options_.quiet_period}, interaction_.expected(),
+                   [this](PageOutcome outcome) { Finish(std::move(outcome)); });
+  if (prepare_error_) return lifecycle_.Fail(*prepare_error_);
   if (page_ready_) Navigate();
 }
 
@@ -112,13 +93,13 @@ bool Visit::OnTargetAttached(cdp::Session& session, const p::TargetInfo& info) {
   t.url = info.url;
   targets_[session.id()] = std::move(target);
   if (type == "page") main_ = &t;
-  if (type == "page" || type == "popup" || type == "iframe") frames_[info.target_id] = info.url;
+  if (IsFrameTarget(type)) frames_[info.target_id] = info.url;
   if (type == "popup") {
     result_.popups.push_back(PopupRecord{record_.visit_id, info.url, TargetUrl(info.opener_id),
                                          info.target_id, true});
-    t.loading = true;
+    lifecycle_.OnPopupOpened(t.session_id);
   }
-  last_activity_ = loop_.Now();  // a new target is activity: its first requests are yet to come
+  lifecycle_.OnActivity();  // a new target: its first requests are yet to come
   auto handle = [this, &t](const p::Event& event) {
     // The record ends when the page is done: Page.stopLoading then cancels
     // what is still in flight, which must stay "unfinished", not "failed".
@@ -131,85 +112,50 @@ bool Visit::OnTargetAttached(cdp::Session& session, const p::TargetInfo& info) {
   return true;
 }
 
-// Everything is sent while the target is paused, and it runs only once the
-// set-up is acknowledged: the renderer-side agents (subresource requests,
-// frame events) are enabled only when their replies arrive, and a page that
-// ran earlier would load its first subresources unrecorded (seen under load,
-// when replies take seconds). Every command has its deadline, and a timed-out
-// command counts as answered, so a target always runs.
+// Recorded from its first request: it runs only once its set-up is answered.
 void Visit::SetUpTarget(Target& t) {
-  cdp::Session& s = *t.session;
-  struct Setup { int unanswered = 0; bool resumed = false; };
-  auto setup = std::make_shared<Setup>();
+  TargetSetup setup{t.type, cookie_binding_, options_.post_data_cap, nullptr, interaction_.consent_binding()};
+  if (IsFrameTarget(t.type)) setup.consent_source = AutoconsentScript(options_.interact, setup.consent_binding);
   auto alive = alive_;
   std::string session_id = t.session_id;
-  auto resume = [this, alive, setup, session_id] {
-    if (!*alive || setup->resumed) return;
-    setup->resumed = true;
-    auto it = targets_.find(session_id);
-    if (it == targets_.end() || it->second->session == nullptr) return;
-    Target& target = *it->second;
-    target.session->Send("Runtime.runIfWaitingForDebugger", "{}", Ignore, kSetupTimeout);
-    if (!IsFrame(target.type)) target.session->Send("Target.setAutoAttach", kAutoAttach, Ignore, kSetupTimeout);
-    if (&target != main_) return;
-    page_ready_ = true;
-    if (begun_ && !finishing_) Navigate();
-  };
-  auto send = [&](std::string_view method, std::string params) {
-    ++setup->unanswered;
-    s.Send(method, std::move(params), [setup, resume](Result<std::string>) {
-      if (--setup->unanswered == 0) resume();
-    }, kSetupTimeout);
-  };
-  send("Network.enable",
-       cdp::JsonObject().Set("maxPostDataSize", static_cast<int64_t>(options_.post_data_cap)).Build());
-  // A paused worker answers only what the browser process handles (Network);
-  // anything for its own thread waits until it runs, so it is sent after.
-  // The instrumentation is the exception: sent now, unawaited, it is queued
-  // for the worker's thread ahead of runIfWaitingForDebugger and evaluated
-  // before the worker's script (test_fingerprint.py checks its first task).
-  if (!IsFrame(t.type)) {
-    s.Send("Runtime.addBinding", cdp::JsonObject().Set("name", cookie_binding_).Build(), Ignore, kSetupTimeout);
-    s.Send("Runtime.enable", "{}", Ignore, kSetupTimeout);
-    s.Send("Runtime.evaluate", cdp::JsonObject().Set("expression", InstrumentSource(cookie_binding_)).Build(),
-           Ignore, kSetupTimeout);
-  }
-  if (IsFrame(t.type)) {
-    send("Page.enable", "{}");
-    send("Runtime.addBinding", cdp::JsonObject().Set("name", cookie_binding_).Build());
-    send("Page.addScriptToEvaluateOnNewDocument",
-         cdp::JsonObject().Set("source", InstrumentSource(cookie_binding_)).Set("runImmediately", true).Build());
-    send("Runtime.enable", "{}");
-    send("Debugger.enable", "{}");
-    send("Debugger.setAsyncCallStackDepth", R"({"maxDepth":32})");
-    send("Target.setAutoAttach", kAutoAttach);
-    SetUpConsent(t, send);
-  }
+  SetUpPausedTarget(*t.session, setup, [this, alive, session_id] {
+    if (*alive) OnTargetSetUp(session_id);
+  });
+}
+
+// The target may have gone meanwhile; the main page navigates once it is set
+// up and the visit has begun.
+void Visit::OnTargetSetUp(const std::string& session_id) {
+  auto it = targets_.find(session_id);
+  if (it == targets_.end() || it->second->session == nullptr) return;
+  Target& target = *it->second;
+  ResumeTarget(*target.session, target.type);
+  if (&target != main_) return;
+  page_ready_ = true;
+  if (begun_ && !finishing_) Navigate();
 }
 
 void Visit::Navigate() {
-  if (main_->session == nullptr) return Finish("error", "the page closed before it could navigate");
-  navigating_ = true;
-  navigated_ = last_activity_ = loop_.Now();
+  if (main_->session == nullptr) return lifecycle_.Fail("the page closed before it could navigate");
+  lifecycle_.OnNavigated();
   auto alive = alive_;
   // Page.navigate answers when the navigation commits or fails; a slow first
   // byte must not pass for a failure, so its deadline is the visit's.
   main_->session->Send(
       "Page.navigate", cdp::JsonObject().Set("url", record_.input_url).Build(),
       [this, alive](Result<std::string> r) {
-        if (!*alive || finishing_) return;
-        if (!r.ok()) return;  // the deadline decides; a hung navigate is a timeout
+        if (!*alive || !r.ok()) return;  // the deadline decides; a hung navigate is a timeout
         auto nav = p::DecodeNavigate(r.value());
-        if (nav.ok() && !nav->error_text.empty()) {
-          Finish("error", nav->error_text);
-        }
+        if (nav.ok() && !nav->error_text.empty()) lifecycle_.Fail(nav->error_text);
       },
       options_.timeout);
 }
 
 void Visit::OnTargetDetached(const std::string& session_id) {
   auto it = targets_.find(session_id);
-  if (it != targets_.end()) it->second->session = nullptr;  // records stay until the end
+  if (it == targets_.end()) return;
+  it->second->session = nullptr;  // records stay until the end
+  lifecycle_.OnPopupGone(session_id);
 }
 
 void Visit::OnTargetInfoChanged(const p::TargetInfo& info) {
@@ -240,7 +186,7 @@ std::string Visit::TargetUrl(const std::string& target_id) const {
 // ---- network events ----
 
 void Visit::Handle(Target& t, const p::RequestWillBeSent& e) {
-  last_activity_ = loop_.Now();
+  lifecycle_.OnActivity();
   if (!e.frame_id.empty() && !frames_.count(e.frame_id)) frames_[e.frame_id] = "";
   if (!t.tracker.OnRequestWillBeSent(e) || t.session == nullptr) return;
   ++pending_reads_;
@@ -256,17 +202,18 @@ void Visit::Handle(Target& t, const p::RequestWillBeSent& e) {
                     --pending_reads_;
                     MaybeComplete();
                   },
-                  kSetupTimeout);
+                  kTargetCommandTimeout);
 }
 
 void Visit::Handle(Target& t, const p::RequestWillBeSentExtraInfo& e) { t.tracker.OnRequestExtraInfo(e); }
 
 void Visit::Handle(Target& t, const p::ResponseReceived& e) {
-  last_activity_ = loop_.Now();
+  lifecycle_.OnActivity();
   t.tracker.OnResponseReceived(e);
   if (&t == main_ && e.type == "Document" && e.frame_id == t.target_id) {
     record_.status = e.response.status;
     record_.final_url = e.response.url;
+    lifecycle_.OnDocumentStatus(e.response.status);
   }
 }
 
@@ -277,15 +224,15 @@ void Visit::Handle(Target& t, const p::ResponseReceivedExtraInfo& e) {
   cookies_.OnResponseExtraInfo(t.tracker.UrlOf(e.request_id), e);
 }
 
-void Visit::Handle(Target&, const p::DataReceived&) { last_activity_ = loop_.Now(); }
+void Visit::Handle(Target&, const p::DataReceived&) { lifecycle_.OnActivity(); }
 
 void Visit::Handle(Target& t, const p::LoadingFinished& e) {
-  last_activity_ = loop_.Now();
+  lifecycle_.OnActivity();
   t.tracker.OnLoadingFinished(e);
 }
 
 void Visit::Handle(Target& t, const p::LoadingFailed& e) {
-  last_activity_ = loop_.Now();
+  lifecycle_.OnActivity();
   t.tracker.OnLoadingFailed(e);
 }
 
@@ -294,51 +241,26 @@ void Visit::Handle(Target& t, const p::RequestServedFromCache& e) { t.tracker.On
 // ---- websockets ----
 
 void Visit::Handle(Target& t, const p::WebSocketCreated& e) {
-  last_activity_ = loop_.Now();
-  t.websocket_urls[e.request_id] = e.url;
-  WebSocketRecord r{record_.visit_id, e.request_id, e.url, "open", std::nullopt, std::nullopt, false, 0,
-                    t.type, normalize::IsThirdParty(e.url, record_.site)};
-  result_.websockets.push_back(std::move(r));
+  lifecycle_.OnActivity();
+  websockets_.OnCreated({t.session_id, t.type}, e);
 }
 
 void Visit::Handle(Target& t, const p::WebSocketFrame& e) {
-  last_activity_ = loop_.Now();
-  const std::string& url = t.websocket_urls[e.request_id];
-  WebSocketRecord r{record_.visit_id, e.request_id, url, e.sent ? "sent" : "received", e.opcode,
-                    e.payload, false, e.timestamp, t.type, normalize::IsThirdParty(url, record_.site)};
-  if (r.payload->size() > options_.websocket_payload_cap) {
-    r.payload->resize(options_.websocket_payload_cap);
-    r.payload_truncated = true;
-  }
-  result_.websockets.push_back(std::move(r));
+  lifecycle_.OnActivity();
+  websockets_.OnFrame({t.session_id, t.type}, e);
 }
 
-void Visit::Handle(Target& t, const p::WebSocketClosed& e) {
-  const std::string& url = t.websocket_urls[e.request_id];
-  result_.websockets.push_back(WebSocketRecord{record_.visit_id, e.request_id, url, "close", std::nullopt,
-                                               std::nullopt, false, e.timestamp, t.type,
-                                               normalize::IsThirdParty(url, record_.site)});
-}
+void Visit::Handle(Target& t, const p::WebSocketClosed& e) { websockets_.OnClosed({t.session_id, t.type}, e); }
 
 // ---- page events ----
 
 void Visit::Handle(Target& t, const p::LoadEventFired&) {
-  if (t.type == "popup") {
-    t.loading = false;
-    last_activity_ = loop_.Now();
-    return;
-  }
-  if (&t != main_ || !navigating_) return;
+  if (t.type == "popup") return lifecycle_.OnPopupLoaded(t.session_id);
+  if (&t != main_ || !lifecycle_.navigated()) return;
   record_.load_event_fired = true;
-  if (interaction_pending_ && !interaction_started_) {
-    interaction_started_ = true;
-    auto alive = alive_;
-    loop_.AddTimer(options_.interact.settle, [this, alive] {
-      if (*alive && !finishing_) StartInteraction();
-    });
-  }
-  if (tick_timer_) loop_.CancelTimer(*tick_timer_);
-  tick_timer_ = loop_.AddTimer(Duration(0), [this] { Tick(); });
+  interaction_.OnPageLoaded([this] { return InteractionFrames(); }, SendToTarget(),
+                            [this] { lifecycle_.OnInteractionFinished(); });
+  lifecycle_.OnLoadEvent();
 }
 
 void Visit::Handle(Target& t, const p::FrameNavigated& e) {
@@ -346,7 +268,7 @@ void Visit::Handle(Target& t, const p::FrameNavigated& e) {
   if (!e.parent_id.empty()) return;
   t.url = e.url;
   t.tracker.set_target_url(e.url);
-  if (&t == main_ && navigating_) record_.final_url = e.url;
+  if (&t == main_ && lifecycle_.navigated()) record_.final_url = e.url;
   if (t.type == "popup") {
     p::TargetInfo info;
     info.target_id = t.target_id;
@@ -363,14 +285,13 @@ void Visit::Handle(Target& t, const p::JavascriptDialogOpening& e) {
                                          accept ? "accepted" : "dismissed"});
   if (t.session) {
     t.session->Send("Page.handleJavaScriptDialog", cdp::JsonObject().Set("accept", accept).Build(), Ignore,
-                    kSetupTimeout);
+                    kTargetCommandTimeout);
   }
 }
 
 void Visit::Handle(Target& t, const p::BindingCalled& e) {
-  if (e.name == consent_binding_) {
-    if (consent_) consent_->OnMessage(t.session_id + ":" + std::to_string(e.execution_context_id), e.payload);
-    return;
+  if (e.name == interaction_.consent_binding()) {
+    return interaction_.OnConsentMessage(t.session_id + ":" + std::to_string(e.execution_context_id), e.payload);
   }
   if (e.name != cookie_binding_) return;
   auto write = ParseCookieHookPayload(e.payload);
@@ -385,46 +306,15 @@ void Visit::Handle(Target& t, const p::BindingCalled& e) {
 
 // ---- page done ----
 
-// Done when the page loaded (or its navigation failed), the minimum dwell has
-// passed, the network has been quiet for the quiet period, and no popup is
-// still loading (until the deadline). Requests that
-// never finish (keepalive, beacons, long polls) make no events, so they cannot
-// hold the visit open; they are flushed as unfinished records.
-void Visit::Tick() {
-  tick_timer_.reset();
-  if (finishing_) return;
-  auto now = loop_.Now();
-  bool dwelled = navigating_ && now - navigated_ >= options_.min_dwell;
-  bool quiet = now - last_activity_ >= options_.quiet_period;
-  bool page_done = record_.load_event_fired && dwelled && quiet && !interaction_pending_;
-  bool popup_loading = std::any_of(targets_.begin(), targets_.end(), [](const auto& entry) {
-    return entry.second->loading && entry.second->session != nullptr;
-  });
-  // The deadline ends a visit held open only by a popup as done, not timed out.
-  if (now - started_ >= options_.timeout && !page_done) {
-    return Finish("timeout", "visit deadline of " + std::to_string(options_.timeout.count() / 1000) + " s");
-  }
-  if (page_done && (!popup_loading || now - started_ >= options_.timeout)) {
-    if (record_.status && *record_.status >= 400) return Finish("error", "HTTP " + std::to_string(*record_.status));
-    return Finish("ok", std::nullopt);
-  }
-  // Wake when the next condition can flip (network events move the quiet
-  // period on, so at least every kTickInterval); the load event wakes us too.
-  auto due = std::min(started_ + options_.timeout, now + kTickInterval);
-  for (auto t : {navigated_ + options_.min_dwell, last_activity_ + options_.quiet_period}) {
-    if (t > now) due = std::min(due, t);  // a condition already met cannot wake us
-  }
-  auto delay = std::max(std::chrono::duration_cast<Duration>(due - now), kMinTick);
-  tick_timer_ = loop_.AddTimer(delay, [this] { Tick(); });
-}
-
-void Visit::Finish(const std::string& outcome, std::optional<std::string> error) {
-  if (finishing_) return;
+// The lifecycle is done: the record ends here, and the reads it still needs
+// (title, links, the cookie jar) complete it.
+void Visit::Finish(PageOutcome outcome) {
   finishing_ = true;
-  record_.outcome = outcome;
-  record_.error = std::move(error);
+  interaction_.Stop();
+  record_.outcome = std::move(outcome.outcome);
+  record_.error = std::move(outcome.error);
   if (main_ && main_->session) {
-    main_->session->Send("Page.stopLoading", "{}", Ignore, kSetupTimeout);
+    main_->session->Send("Page.stopLoading", "{}", Ignore, kTargetCommandTimeout);
     ReadTitle();
     if (options_.collect_links) ReadLinks();
   }
@@ -449,7 +339,7 @@ void Visit::ReadTitle() {
                          }
                          MaybeComplete();
                        },
-                       kSetupTimeout);
+                       kTargetCommandTimeout);
 }
 
 // The page's links for --pages, as the browser resolved them (a.href), one a
@@ -477,7 +367,7 @@ void Visit::ReadLinks() {
                          }
                          MaybeComplete();
                        },
-                       kSetupTimeout);
+                       kTargetCommandTimeout);
 }
 
 void Visit::CollectCookies() {
@@ -492,7 +382,7 @@ void Visit::CollectCookies() {
                   cookies_collected_ = true;
                   MaybeComplete();
                 },
-                kSetupTimeout);
+                kTargetCommandTimeout);
 }
 
 void Visit::MaybeComplete() {
@@ -504,6 +394,8 @@ void Visit::Abort(const std::string& reason, bool browser_lost) {
   if (completed_) return;
   if (!finishing_) {
     finishing_ = true;
+    lifecycle_.Stop();
+    interaction_.Stop();
     record_.outcome = "error";
     record_.error = reason;
   }
@@ -513,8 +405,6 @@ void Visit::Abort(const std::string& reason, bool browser_lost) {
 
 void Visit::Complete(std::vector<p::Cookie> jar) {
   completed_ = true;
-  if (tick_timer_) loop_.CancelTimer(*tick_timer_);
-  tick_timer_.reset();
   record_.ended_at = common::NowRfc3339();
   if (record_.final_url.empty()) record_.final_url = record_.input_url;
   for (auto& [id, t] : targets_) {
@@ -526,13 +416,7 @@ void Visit::Complete(std::vector<p::Cookie> jar) {
       if (f != frames_.end() && !f->second.empty()) r.frame_url = f->second;
     }
   }
-  if (interactor_) {
-    result_.interactions = interactor_->records();
-    result_.first_submit_wall_time = interactor_->first_submit_wall_time();
-    for (auto& r : result_.interactions) r.visit_id = record_.visit_id;
-    interactor_.reset();
-  }
-  if (consent_) result_.consents = consent_->Records(record_.visit_id);
+  interaction_.TakeRecords(record_.visit_id, result_);
   // ExtraInfo that came before its request or after it closed names its
   // response by request id only: the hop with that id and status.
   cookies_.ResolvePending([this](const std::string& cdp_id, int status) {
@@ -550,6 +434,7 @@ void Visit::Complete(std::vector<p::Cookie> jar) {
   result_.cookies = cookies_.Finish(jar);
   result_.cookie_writes = cookies_.writes();
   result_.api_calls = api_calls_.Take();
+  result_.websockets = websockets_.Take();
   record_.request_count = static_cast<int64_t>(result_.requests.size());
   record_.cookie_count = static_cast<int64_t>(result_.cookies.size());
   result_.visit = record_;
@@ -560,68 +445,26 @@ void Visit::Complete(std::vector<p::Cookie> jar) {
 
 // ---- interaction (issue 4) ----
 
-// autoconsent in every frame at document start, reporting through its own
-// binding (autoconsent.h). Its source is read once per process.
-void Visit::SetUpConsent(Target&, const std::function<void(std::string_view, std::string)>& send) {
-  if (options_.interact.consent == interact::ConsentMode::kNone) return;
-  static std::map<std::pair<std::string, std::string>, std::string> sources;  // loop thread only
-  auto key = std::make_pair(options_.interact.autoconsent_dir + "|" + interact::ConsentModeName(options_.interact.consent),
-                            consent_binding_);
-  auto it = sources.find(key);
-  if (it == sources.end()) {
-    auto source = interact::LoadAutoconsentSource(options_.interact.autoconsent_dir, consent_binding_,
-                                                  options_.interact.consent);
-    if (!source.ok()) return;  // checked when the scan starts
-    it = sources.emplace(key, std::move(source.value())).first;
-  }
-  send("Runtime.addBinding", cdp::JsonObject().Set("name", consent_binding_).Build());
-  send("Page.addScriptToEvaluateOnNewDocument",
-       cdp::JsonObject().Set("source", it->second).Set("runImmediately", true).Build());
-}
-
-// Every frame target of the visit, the main page first; popups are left alone.
-// With --consent, it first waits until autoconsent is settled or the consent
-// timeout (from the first call) has passed.
-void Visit::StartInteraction() {
-  if (consent_ && !consent_->Settled()) {
-    auto now = loop_.Now();
-    if (!consent_wait_since_) consent_wait_since_ = now;
-    if (now - *consent_wait_since_ < options_.interact.consent_timeout) {
-      auto alive = alive_;
-      loop_.AddTimer(Duration(100), [this, alive] {
-        if (*alive && !finishing_) StartInteraction();
-      });
-      return;
-    }
-  }
-  if (options_.interact.mode == interact::InteractMode::kNone) return EndInteraction();
+// The main page first, then its out-of-process iframes; popups are left alone.
+std::vector<interact::Interactor::FrameTarget> Visit::InteractionFrames() const {
   std::vector<interact::Interactor::FrameTarget> frames;
   if (main_ && main_->session) frames.push_back({main_->session_id, main_->target_id});
   for (const auto& [id, t] : targets_) {
     if (t->type == "iframe" && t->session) frames.push_back({t->session_id, t->target_id});
   }
-  auto send = [this](const std::string& session_id, std::string_view method, std::string params,
-                     cdp::ResultCallback done, Duration timeout) {
+  return frames;
+}
+
+// By session id, so that a target detached meanwhile fails the command.
+interact::Interactor::SendFn Visit::SendToTarget() {
+  return [this](const std::string& session_id, std::string_view method, std::string params,
+                cdp::ResultCallback done, Duration timeout) {
     auto it = targets_.find(session_id);
     if (it == targets_.end() || it->second->session == nullptr) {
       return done(common::Status::TargetClosed(std::string(method) + ": the target is gone"));
     }
     it->second->session->Send(method, std::move(params), std::move(done), timeout);
   };
-  interactor_ = std::make_unique<interact::Interactor>(loop_, options_.interact, send);
-  auto alive = alive_;
-  interactor_->Run(std::move(frames), [this, alive] {
-    if (*alive) EndInteraction();
-  });
-}
-
-// The interaction counts as activity: the quiet period starts again after it.
-void Visit::EndInteraction() {
-  interaction_pending_ = false;
-  last_activity_ = loop_.Now();
-  if (finishing_) return;
-  if (tick_timer_) loop_.CancelTimer(*tick_timer_);
-  tick_timer_ = loop_.AddTimer(Duration(0), [this] { Tick(); });
 }
 
 }  // namespace worker

@@ -1,9 +1,10 @@
 // Visit: records one page visit in its own browser context, from the first
 // request of every target in it (page, popups, OOPIFs, workers, service
-// workers) to the final cookie jar, and decides when the page is done.
-// Created and owned by Browser, which routes the visit's targets and events
-// to it. Borrows the browser Connection and the Loop (both outlive it).
-// Loop thread only.
+// workers) to the final cookie jar. It coordinates the parts that do the
+// work: per-target set-up, the trackers, the interaction step, and the
+// PageLifecycle that decides when the page is done. Created and owned by
+// Browser, which routes the visit's targets and events to it. Borrows the
+// browser Connection and the Loop (both outlive it). Loop thread only.
 //
 // Two phases, so that a page can be made ready ahead of its visit (a new
 // context's first renderer takes about a second to start): Prepare() opens
@@ -19,17 +20,17 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "cdp/connection.h"
 #include "common/loop.h"
+#include "worker/browser/page_lifecycle.h"
+#include "worker/browser/visit_interaction.h"
 #include "worker/instrument/api_calls.h"
-#include "worker/interact/autoconsent.h"
 #include "worker/interact/interact_options.h"
-#include "worker/interact/interactor.h"
 #include "worker/network/cookie_ledger.h"
 #include "worker/network/request_tracker.h"
+#include "worker/network/websocket_tracker.h"
 #include "worker/record/visit_result.h"
 
 namespace worker {
@@ -97,22 +98,20 @@ class Visit {
   void Handle(Target& t, const cdp::protocol::DownloadWillBegin& e) { OnDownload(e); }
 
   void SetUpTarget(Target& t);
+  void OnTargetSetUp(const std::string& session_id);
   void Navigate();
-  void Tick();
-  void Finish(const std::string& outcome, std::optional<std::string> error);
+  void Finish(PageOutcome outcome);
   void ReadTitle();
   void ReadLinks();
   void CollectCookies();
   void MaybeComplete();
   void Complete(std::vector<cdp::protocol::Cookie> jar);
   std::string TargetUrl(const std::string& target_id) const;
-  // Interaction (issue 4): after the main page's load event and a settle.
-  void StartInteraction();
-  void EndInteraction();
-  void SetUpConsent(Target& t, const std::function<void(std::string_view, std::string)>& send);
+  // Interaction (issue 4): what it may use of the visit's targets.
+  std::vector<interact::Interactor::FrameTarget> InteractionFrames() const;
+  interact::Interactor::SendFn SendToTarget();
 
   cdp::Connection& browser_;
-  common::Loop& loop_;
   VisitOptions options_;
   VisitRecord record_;
   std::string context_id_;
@@ -123,23 +122,19 @@ class Visit {
   Target* main_ = nullptr;
   std::unordered_map<std::string, std::string> frames_;  // frame id -> last URL
   CookieLedger cookies_;
+  WebSocketTracker websockets_;
   ApiCallLog api_calls_;
   VisitResult result_;
 
-  common::TimePoint started_, navigated_, last_activity_;
-  std::optional<common::TimerId> tick_timer_;
+  PageLifecycle lifecycle_;
   bool begun_ = false, page_ready_ = false;
   std::optional<std::string> prepare_error_;  // the page could not be opened
-  bool navigating_ = false, finishing_ = false, completed_ = false;
+  bool finishing_ = false;  // the record has ended (Finish or Abort); reads may be pending
+  bool completed_ = false;
   int pending_reads_ = 0;  // POST bodies and end-of-visit reads not answered yet
   bool cookies_collected_ = false;
   std::vector<cdp::protocol::Cookie> jar_;
-  std::unique_ptr<interact::Interactor> interactor_;
-  bool interaction_pending_ = false;  // holds the page open until the interaction is done
-  bool interaction_started_ = false;
-  std::string consent_binding_;
-  std::optional<interact::ConsentTracker> consent_;  // with --consent
-  std::optional<common::TimePoint> consent_wait_since_;
+  VisitInteraction interaction_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

@@ -4,6 +4,7 @@
 #include <deque>
 #include <map>
 
+#include "tests/support/fake_loop.h"
 #include "worker/interact/interaction_report.h"
 #include "worker/interact/interaction_script.h"
 #include "worker/interact/interactor.h"
@@ -13,31 +14,7 @@ namespace worker::interact {
 namespace {
 
 using common::Duration;
-
-// Runs timers when told; the Interactor only waits between clicks.
-class ManualLoop final : public common::Loop {
- public:
-  common::TimePoint Now() const override { return now_; }
-  common::TimerId AddTimer(Duration delay, std::function<void()> fn) override {
-    timers_[next_] = {now_ + delay, std::move(fn)};
-    return next_++;
-  }
-  void CancelTimer(common::TimerId id) override { timers_.erase(id); }
-  bool RunOne() {
-    if (timers_.empty()) return false;
-    auto it = timers_.begin();
-    now_ = std::max(now_, it->second.first);
-    auto fn = std::move(it->second.second);
-    timers_.erase(it);
-    fn();
-    return true;
-  }
-
- private:
-  common::TimePoint now_{};
-  common::TimerId next_ = 1;
-  std::map<common::TimerId, std::pair<common::TimePoint, std::function<void()>>> timers_;
-};
+using testing_support::FakeLoop;
 
 constexpr const char* kTypeReport = R"({"frame_url":"https://www.clinic.test/forms.html","done":true,"actions":[
   {"action":"type","field_kind":"email","button_text":null,"value":"jane@example.com","tag":"input",
@@ -171,7 +148,7 @@ std::string ClickReport(const std::string& text, bool done) {
 }
 
 TEST_CASE("the interactor visits every frame once, types, then clicks within the budget", "[interact]") {
-  ManualLoop loop;
+  FakeLoop loop;
   FakeBrowser browser;
   // The page has a same-process child frame and an out-of-process one (its own target).
   browser.answers["Page.getFrameTree"] = {
@@ -198,7 +175,7 @@ TEST_CASE("the interactor visits every frame once, types, then clicks within the
   Interactor interactor(loop, options, browser.Send());
   bool done = false;
   interactor.Run({{"S-PAGE", "PAGE"}, {"S-OOPIF", "OOPIF"}}, [&] { done = true; });
-  while (loop.RunOne()) {}
+  loop.RunUntilIdle();
   REQUIRE(done);
   CHECK(browser.log == std::vector<std::string>{
       "S-PAGE Page.getFrameTree", "S-PAGE Page.createIsolatedWorld", "S-PAGE Page.createIsolatedWorld",
@@ -215,7 +192,7 @@ TEST_CASE("the interactor visits every frame once, types, then clicks within the
 }
 
 TEST_CASE("a submit event is reported with its time, and a target that is gone ends the step", "[interact]") {
-  ManualLoop loop;
+  FakeLoop loop;
   FakeBrowser browser;
   browser.answers["Page.getFrameTree"] = {std::string(R"({"frameTree":{"frame":{"id":"PAGE","url":"p"}}})")};
   browser.answers["Page.createIsolatedWorld"] = {std::string(R"({"executionContextId":7})")};
@@ -229,7 +206,7 @@ TEST_CASE("a submit event is reported with its time, and a target that is gone e
   Interactor interactor(loop, options, browser.Send());
   bool done = false;
   interactor.Run({{"S", "PAGE"}, {"GONE", "X"}}, [&] { done = true; });
-  while (loop.RunOne()) {}
+  loop.RunUntilIdle();
   REQUIRE(done);
   CHECK(interactor.records().size() == 3);
   CHECK(interactor.first_submit_wall_time() == std::optional<double>(0.5));  // the earliest

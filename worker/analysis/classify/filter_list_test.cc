@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "common/strings.h"
 #include "worker/analysis/classify/filter_internal.h"
 #include <optional>
 #include <random>
@@ -360,7 +361,7 @@ TEST_CASE("FilterSet survives random and truncated lines", "[filters]") {
   size_t lines = 0;
   for (std::string_view rest = list; !rest.empty();) {
     const size_t nl = rest.find('\n');
-    if (!Trim(rest.substr(0, nl)).empty()) ++lines;
+    if (!common::Trim(rest.substr(0, nl), kFilterSpace).empty()) ++lines;
     rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
   }
   CHECK(s.filters + s.cosmetic + s.comments + s.unsupported + s.invalid == lines);
