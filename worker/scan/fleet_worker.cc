@@ -16,7 +16,7 @@
 #include "worker/normalize/registrable_domain.h"
 #include "common/url.h"
 #include "common/time.h"
-#include "worker/scan/result_sink.h"
+#include "worker/scan/visit_commit.h"
 
 namespace worker {
 namespace {
@@ -192,7 +192,7 @@ class FleetWorker {
   }
 
   void Commit(const JobOrigin& origin, VisitResult result, bool final) {
-    auto stored = sink_.Commit(origin.run, origin.index, result, final);
+    auto stored = sink_.Commit(ToVisitCommit(origin.run, origin.index, result, final));
     if (stored.status().code() == common::Code::kInvalidArgument) {
       return common::LogWarn("dropped " + result.visit.visit_id + ": " + stored.status().message());
     }
@@ -217,7 +217,7 @@ class FleetWorker {
 
   cdp::LwsLoop& loop_;
   FleetWorkerOptions options_;
-  ResultSink sink_;
+  fleet::ResultSink sink_;
   Scanner scanner_;
   zmq::context_t context_;
   std::unique_ptr<zmq::socket_t> socket_;
