@@ -1,7 +1,7 @@
 // redis_ingest: records/s into Redis through ONE connection (bench/fleet_bench.py).
 // Starts its own redis-server on a unix socket (tests/support/redis_server.h,
 // AOF off) and measures:
-//   (a) worker::ResultSink::Commit of synthetic visits (--requests request
+//   (a) fleet::ResultSink::Commit of synthetic visits (--requests request
 //       records + --cookies cookie records + the visit record each, field
 //       sizes like a real page's, random ids), one Commit (one EVALSHA of
 //       one zstd frame) per visit; then the bytes Redis holds per record;
@@ -24,8 +24,9 @@
 
 #include "fleet/redis_client.h"
 #include "tests/support/redis_server.h"
+#include "fleet/store/result_sink.h"
 #include "worker/record/record_json.h"
-#include "worker/scan/result_sink.h"
+#include "worker/scan/visit_commit.h"
 
 namespace {
 
@@ -214,10 +215,10 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "redis_ingest: %s\n", made.status().ToString().c_str());
       return 1;
     }
-    worker::ResultSink sink(redis, "bench:");
+    fleet::ResultSink sink(redis, "bench:");
     auto start = Clock::now();
     for (int i = 0; i < visits; ++i) {
-      auto committed = sink.Commit("ingest", i, results[i], true);
+      auto committed = sink.Commit(worker::ToVisitCommit("ingest", i, results[i], true));
       if (!committed.ok()) {
         std::fprintf(stderr, "redis_ingest: commit: %s\n", committed.status().ToString().c_str());
         return 1;

@@ -4,6 +4,7 @@
 
 #include "common/log.h"
 #include "coordinator/submit.h"
+#include "fleet/store/keys.h"
 
 namespace coordinator {
 
@@ -131,10 +132,11 @@ void RequestIntake::Accept(const std::string& entry_id,
 void RequestIntake::Reply(const std::string& run_name) {
   auto run = store_.GetRun(run_name);
   if (!run.ok() || run->reply_stream.empty()) return;
+  std::string results_key = fleet::keys::RunKey(fleet::keys::kDefaultPrefix, run->name, fleet::keys::kResults);
   SendReply(run->reply_stream,
             {"type", "scan_done", "v", "1", "request_id", run->request_id, "run", run->name, "total",
              std::to_string(run->total), "done", std::to_string(run->done), "failed", std::to_string(run->failed),
-             "results_key", "ts:run:" + run->name + ":results", "finished_at", run->finished_at});
+             "results_key", results_key, "finished_at", run->finished_at});
 }
 
 void RequestIntake::SendReply(const std::string& reply_stream, const std::vector<std::string>& fields) {

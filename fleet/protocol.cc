@@ -161,7 +161,7 @@ Reason Mistyped(const std::string& name, const char* expected, error_code err) {
   return Broken(" at " + Quote(name), err);
 }
 
-Reason ReadObject(od::value v, const std::string& path, std::span<Slot> slots);
+Reason ReadObject(od::value v, const std::string& path, std::span<Slot> slots, bool all_required = true);
 
 // On Demand checks only what is read, so the value of a key we do not know is
 // read through too: whether a frame is valid JSON must not depend on which
@@ -257,8 +257,9 @@ Reason ReadSlot(od::value v, const std::string& name, Slot& slot) {
 }
 
 // Walks the object once; keys without a slot are skipped. Every slot is
-// required. `path` prefixes the names in reasons ("items[3].").
-Reason ReadObject(od::value v, const std::string& path, std::span<Slot> slots) {
+// required unless `all_required` is false. `path` prefixes the names in
+// reasons ("items[3].").
+Reason ReadObject(od::value v, const std::string& path, std::span<Slot> slots, bool all_required) {
   od::object object;
   if (auto err = v.get_object().get(object)) {
     if (path.empty()) return "not a JSON object";
@@ -279,7 +280,7 @@ Reason ReadObject(od::value v, const std::string& path, std::span<Slot> slots) {
     if (Reason r = ReadSlot(value, path + slot->name, *slot); !r.empty()) return r;
   }
   for (const Slot& slot : slots) {
-    if (!slot.seen) return "missing " + Quote(path + slot.name);
+    if (!slot.seen && all_required) return "missing " + Quote(path + slot.name);
   }
   return {};
 }
@@ -362,6 +363,30 @@ Result<Message> Decode(std::string_view frame) {
   }
   if (!r.empty()) return Status::Decode(std::string(kTypeNames[type_index]) + ": " + r);
   return message;
+}
+
+std::string EncodeSettings(const VisitSettings& settings) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  WriteObject(w, SlotsOf(settings));
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+Result<VisitSettings> DecodeSettings(std::string_view json) {
+  od::parser parser;
+  simdjson::padded_string padded(json);
+  od::document doc;
+  od::value root;
+  VisitSettings settings;
+  std::array<Slot, 5> slots = SlotsOf(settings);
+  Reason r;
+  if (auto err = parser.iterate(padded).get(doc)) r = Broken("", err);
+  if (r.empty()) {
+    if (auto err = doc.get_value().get(root)) r = Broken("", err);
+  }
+  if (r.empty()) r = ReadObject(root, "", slots, /*all_required=*/false);
+  if (!r.empty()) return Status::Decode("settings: " + r);
+  return settings;
 }
 
 }  // namespace fleet

@@ -44,6 +44,13 @@ struct VisitSettings {
   bool allow_private_targets = false;
 };
 
+// A batch's "settings" object alone, as Encode writes it; RunStore keeps the
+// same text in the run hash. DecodeSettings reads it back: missing keys keep
+// their defaults (settings stored by an older version still load), unknown
+// ones are skipped; kDecode for anything else than such an object.
+std::string EncodeSettings(const VisitSettings& settings);
+common::Result<VisitSettings> DecodeSettings(std::string_view json);
+
 struct BatchItem {
   int64_t index = 0;  // the URL's position in its run
   std::string url;

@@ -6,6 +6,7 @@
 
 #include "common/log.h"
 #include "common/zstd_frame.h"
+#include "fleet/store/keys.h"
 
 namespace fleet {
 
@@ -17,7 +18,10 @@ namespace {
 
 constexpr int64_t kChunk = 500;
 
-std::string Key(const std::string& run, const std::string& what) { return "ts:run:" + run + ":" + what; }
+// Reports read the runs of the default prefix, the one the coordinator uses.
+std::string Key(std::string_view run, std::string_view suffix, std::string_view member = "") {
+  return keys::RunKey(keys::kDefaultPrefix, run, suffix, member);
+}
 
 // RFC 4180: quoted when it holds a comma, a quote or a line break.
 std::string CsvField(std::string_view value) {
@@ -45,7 +49,7 @@ std::string CsvRow(int64_t index, const std::string& result_json) {
     if (doc[key].get_int64().get(v)) return "";
     return std::to_string(v);
   };
-  // Fields are read in the order the result JSON is written (worker/scan/result_sink.cc).
+  // Fields are read in the order the result JSON is written (fleet/store/result_sink.cc).
   std::string row = std::to_string(index);
   for (const char* key : {"url", "site"}) row += "," + CsvField(text(key));
   std::string visit_id = text("visit_id");
@@ -73,11 +77,12 @@ std::string DescribeRun(const RunInfo& run) {
 Result<int64_t> ExportJsonl(fleet::RedisClient& redis, const std::string& run, std::ostream& out) {
   int64_t lines = 0;
   for (int64_t start = 0;; start += kChunk) {
-    auto ids = redis.Command({"LRANGE", Key(run, "visits"), std::to_string(start), std::to_string(start + kChunk - 1)});
+    auto ids =
+        redis.Command({"LRANGE", Key(run, keys::kVisits), std::to_string(start), std::to_string(start + kChunk - 1)});
     if (!ids.ok()) return ids.status();
     if (ids->elements.empty()) break;
     std::vector<std::vector<std::string>> reads;
-    for (const auto& id : ids->elements) reads.push_back({"GET", Key(run, "visit:" + id.str)});
+    for (const auto& id : ids->elements) reads.push_back({"GET", Key(run, keys::kVisit, id.str)});
     auto records = redis.Pipeline(reads);
     if (!records.ok()) return records.status();
     for (size_t v = 0; v < records->size(); ++v) {
@@ -102,7 +107,7 @@ Result<int64_t> ExportCsv(fleet::RedisClient& redis, const RunInfo& run, std::os
   out << "index,url,site,outcome,error,attempt,visit_id,requests,cookies\n";
   int64_t rows = 0;
   for (int64_t start = 0; start < run.total; start += kChunk) {
-    std::vector<std::string> argv{"HMGET", Key(run.name, "results")};
+    std::vector<std::string> argv{"HMGET", Key(run.name, keys::kResults)};
     int64_t end = std::min(run.total, start + kChunk);
     for (int64_t i = start; i < end; ++i) argv.push_back(std::to_string(i));
     auto results = redis.Command(argv);
@@ -120,7 +125,7 @@ Result<int64_t> ExportCsv(fleet::RedisClient& redis, const RunInfo& run, std::os
 
 Result<std::vector<std::pair<std::string, int64_t>>> TopThirdParties(fleet::RedisClient& redis,
                                                                     const std::string& run, int n) {
-  auto r = redis.Command({"ZREVRANGE", Key(run, "third_parties"), "0", std::to_string(n - 1), "WITHSCORES"});
+  auto r = redis.Command({"ZREVRANGE", Key(run, keys::kThirdParties), "0", std::to_string(n - 1), "WITHSCORES"});
   if (!r.ok()) return r.status();
   std::vector<std::pair<std::string, int64_t>> top;
   for (size_t i = 0; i + 1 < r->elements.size(); i += 2) {

@@ -14,6 +14,7 @@
 
 #include "fleet/protocol.h"
 #include "fleet/redis_client.h"
+#include "fleet/store/keys.h"
 
 namespace fleet {
 
@@ -43,7 +44,7 @@ struct Lease {
 
 class RunStore {
  public:
-  explicit RunStore(fleet::RedisClient& redis, std::string prefix = "ts:")
+  explicit RunStore(fleet::RedisClient& redis, std::string prefix = std::string(keys::kDefaultPrefix))
       : redis_(redis), prefix_(std::move(prefix)) {}
 
   // A new run in state `submitting` (not yet dispatched). InvalidArgument if it exists.
@@ -54,16 +55,12 @@ class RunStore {
   // Submission complete: the run becomes `queued`, dispatchable, with `total` URLs.
   common::Status SealRun(const std::string& run, int64_t total);
 
-  // Moves up to `max_items` queued URLs of the highest-priority run (oldest
-  // first) into batch `batch_id`, held by `worker` until `lease_until_ms`
-  // (Unix ms). nullopt when nothing is queued. The same batch_id returns the
-  // same lease again.
-  common::Result<std::optional<Lease>> LeaseBatch(const std::string& batch_id, const std::string& worker,
-                                                  size_t max_items, int64_t lease_until_ms);
-  // LeaseBatch for several batch ids in one round trip: fills them in order,
-  // each with up to `max_items`, until `max_total` URLs are leased or nothing
-  // is queued; returns the batches filled (fewer than the ids when the queue
-  // ran dry).
+  // Leases queued URLs into batches, one round trip for all: fills
+  // `batch_ids` in order, each with up to `max_items` URLs of the
+  // highest-priority run (oldest first), until `max_total` URLs are leased or
+  // nothing is queued. Each batch is held by `worker` until `lease_until_ms`
+  // (Unix ms). Returns the batches filled (fewer than the ids when the queue
+  // ran dry). An id that is already a batch returns that batch again.
   common::Result<std::vector<Lease>> LeaseBatches(const std::vector<std::string>& batch_ids,
                                                   const std::string& worker, size_t max_items, size_t max_total,
                                                   int64_t lease_until_ms);
@@ -87,7 +84,6 @@ class RunStore {
                                                                          const std::string& worker = "");
 
   common::Result<RunInfo> GetRun(const std::string& run);
-  common::Result<std::vector<std::string>> Runs();  // oldest first
   // Marks the run done when it is sealed and nothing is queued or in flight.
   // True only for the call that marked it (so one completion message is sent).
   common::Result<bool> MaybeFinishRun(const std::string& run);

@@ -8,8 +8,8 @@
 #include <set>
 #include <thread>
 
+#include "fleet/store/result_sink.h"
 #include "tests/support/redis_server.h"
-#include "worker/scan/result_sink.h"
 
 namespace fleet {
 namespace {
@@ -51,13 +51,23 @@ void MakeRun(RunStore& store, const std::string& name, int64_t n, int priority =
   REQUIRE(store.SealRun(name, n).ok());
 }
 
+// One batch of up to `max` URLs, as the coordinator leases it (LeaseBatches
+// with one id); nullopt when nothing is queued.
+std::optional<Lease> LeaseOne(RunStore& store, const std::string& batch, size_t max, const std::string& worker = "w1",
+                              int64_t until = kFarFuture) {
+  auto leases = store.LeaseBatches({batch}, worker, max, max, until);
+  INFO(leases.status().ToString());
+  REQUIRE(leases.ok());
+  REQUIRE(leases->size() <= 1);
+  if (leases->empty()) return std::nullopt;
+  return std::move(leases->front());
+}
+
 Lease MustLease(RunStore& store, const std::string& batch, size_t max, const std::string& worker = "w1",
                 int64_t until = kFarFuture) {
-  auto lease = store.LeaseBatch(batch, worker, max, until);
-  INFO(lease.status().ToString());
-  REQUIRE(lease.ok());
-  REQUIRE(lease->has_value());
-  return **lease;
+  auto lease = LeaseOne(store, batch, max, worker, until);
+  REQUIRE(lease.has_value());
+  return *lease;
 }
 
 std::vector<int64_t> Indexes(const Lease& lease) {
@@ -82,9 +92,7 @@ TEST_CASE("a run goes from submitting to queued to done", "[redis][run_store]") 
   REQUIRE(store.CreateRun(run).ok());
   REQUIRE(store.AppendItems("nightly-1", Items(0, 5)).ok());
   CHECK(store.GetRun("nightly-1")->state == "submitting");
-  auto none = store.LeaseBatch("b0", "w1", 10, kFarFuture);
-  REQUIRE(none.ok());
-  CHECK_FALSE(none->has_value());  // not dispatchable before SealRun
+  CHECK_FALSE(LeaseOne(store, "b0", 10).has_value());  // not dispatchable before SealRun
 
   REQUIRE(store.SealRun("nightly-1", 5).ok());
   Lease first = MustLease(store, "b1", 3);
@@ -116,8 +124,11 @@ TEST_CASE("a run goes from submitting to queued to done", "[redis][run_store]") 
   info = store.GetRun("nightly-1");
   CHECK(info->state == "done");
   CHECK_FALSE(info->finished_at.empty());
-  CHECK(*store.Runs() == std::vector<std::string>{"nightly-1"});
-  CHECK_FALSE(store.LeaseBatch("b3", "w1", 10, kFarFuture)->has_value());
+  auto runs = redis->Command({"ZRANGE", "ts:runs", "0", "-1"});
+  REQUIRE(runs.ok());
+  REQUIRE(runs->elements.size() == 1);
+  CHECK(runs->elements[0].str == "nightly-1");
+  CHECK_FALSE(LeaseOne(store, "b3", 10).has_value());
 }
 
 TEST_CASE("CreateRun refuses an existing run, bad names, unknown runs are InvalidArgument", "[redis][run_store]") {
@@ -206,9 +217,7 @@ TEST_CASE("queued URLs that already have a result are dropped, not leased", "[re
   WriteResult(*redis, "r", 3);
   CHECK(Indexes(MustLease(store, "b1", 2)) == std::vector<int64_t>{0, 2});
   CHECK(store.GetRun("r")->queued == 1);  // index 3 is dropped when it reaches the head
-  auto nothing = store.LeaseBatch("b2", "w1", 2, kFarFuture);
-  REQUIRE(nothing.ok());
-  CHECK_FALSE(nothing->has_value());
+  CHECK_FALSE(LeaseOne(store, "b2", 2).has_value());
   CHECK(store.GetRun("r")->queued == 0);
   CHECK(store.ItemsDone({{"r", "b1", 0}, {"r", "b1", 0}})->empty());  // a repeat changes nothing
   CHECK(store.GetRun("r")->in_flight == 1);
@@ -343,9 +352,9 @@ TEST_CASE("two coordinators leasing at once never get the same index", "[redis][
     if (!(ok = client.ok())) return;
     RunStore store(**client);
     for (int n = 0;; ++n) {
-      auto lease = store.LeaseBatch(who + "-" + std::to_string(n), who, 7, kFarFuture);
-      if (!(ok = lease.ok()) || !lease->has_value()) return;
-      for (const auto& item : (*lease)->items) got.push_back(item.index);
+      auto leases = store.LeaseBatches({who + "-" + std::to_string(n)}, who, 7, 7, kFarFuture);
+      if (!(ok = leases.ok()) || leases->empty()) return;
+      for (const auto& item : leases->front().items) got.push_back(item.index);
     }
   };
   std::vector<int64_t> a, b;
@@ -426,33 +435,27 @@ std::vector<std::string> Strings(RedisClient& redis, const std::vector<std::stri
 // A visit of site<n % 4>.example whose third-party requests go to tracker<n % 3>.com
 // and ads.net, leaving cookie _id of tracker<n % 3>.com in the jar: what the
 // worker commits, so DeleteRun is held to ResultSink's real layout.
-worker::VisitResult SiteVisit(const std::string& run, int64_t index) {
-  worker::VisitResult r;
-  r.visit.visit_id = run + "-" + std::to_string(index) + "-a1";
-  r.visit.site = "site" + std::to_string(index % 4) + ".example";
-  r.visit.input_url = "https://www." + r.visit.site + "/p" + std::to_string(index);
-  r.visit.final_url = r.visit.input_url;
-  r.visit.outcome = "ok";
-  r.visit.attempt = 1;
+VisitCommit SiteVisit(const std::string& run, int64_t index, bool final) {
+  VisitCommit v;
+  v.run = run;
+  v.index = index;
+  v.final = final;
+  v.visit_id = run + "-" + std::to_string(index) + "-a1";
+  v.site = "site" + std::to_string(index % 4) + ".example";
+  v.url = "https://www." + v.site + "/p" + std::to_string(index);
+  v.final_url = v.url;
+  v.outcome = "ok";
+  v.requests = 3;
+  v.cookies = 1;
+  v.records = "{\"type\":\"visit\"}\n";
   std::string tracker = "tracker" + std::to_string(index % 3) + ".com";
-  for (const std::string& url : {r.visit.input_url, "https://px." + tracker + "/p", std::string("https://ads.net/a")}) {
-    worker::RequestRecord q;
-    q.visit_id = r.visit.visit_id;
-    q.request_id = std::to_string(r.requests.size());
-    q.url = url;
-    q.third_party = url != r.visit.input_url;
-    r.requests.push_back(q);
-  }
-  worker::CookieRecord jar;
-  jar.visit_id = r.visit.visit_id;
-  jar.name = "_id";
-  jar.domain = "." + tracker;
-  r.cookies.push_back(jar);
-  return r;
+  v.third_party_domains = {tracker, "ads.net"};
+  v.jar_cookies = {"_id\x1f." + tracker};
+  return v;
 }
 
 void Commit(RedisClient& redis, const std::string& run, int64_t index, bool final = true) {
-  auto stored = worker::ResultSink(redis).Commit(run, index, SiteVisit(run, index), final);
+  auto stored = ResultSink(redis).Commit(SiteVisit(run, index, final));
   INFO(stored.status().ToString());
   REQUIRE(stored.ok());
 }
@@ -581,12 +584,12 @@ TEST_CASE("a deleting run is not leased, not re-queued and does not finish", "[r
   CHECK(store.GetRun("r")->state == "deleting");
   CHECK(store.GetRun("r")->queued == 4);
   CHECK(MustLease(store, "b2", 10).run == "other");
-  CHECK_FALSE(store.LeaseBatch("b3", "w1", 10, kFarFuture)->has_value());
+  CHECK_FALSE(LeaseOne(store, "b3", 10).has_value());
   auto left = Strings(*redis, {"HKEYS", "ts:run:r:batches"});
   REQUIRE(left.size() == 1);
   REQUIRE(store.ReleaseBatch("r", left[0], 3, "worker lost").ok());
   CHECK(store.GetRun("r")->queued == 7);  // back in todo, but not in the queue
-  CHECK_FALSE(store.LeaseBatch("b4", "w1", 10, kFarFuture)->has_value());
+  CHECK_FALSE(LeaseOne(store, "b4", 10).has_value());
   for (int64_t i = 0; i < 10; ++i) WriteResult(*redis, "r", i);
   CHECK_FALSE(*store.MaybeFinishRun("r"));
   CHECK(store.GetRun("r")->state == "deleting");

@@ -15,7 +15,7 @@
 #include "common/stop_signal.h"
 #include "common/url_list.h"
 #include "common/time.h"
-#include "worker/scan/result_sink.h"
+#include "worker/scan/visit_commit.h"
 
 namespace worker {
 namespace {
@@ -184,7 +184,7 @@ class FleetWorker {
   }
 
   void Commit(const JobOrigin& origin, VisitResult result, bool final) {
-    auto stored = sink_.Commit(origin.run, origin.index, result, final);
+    auto stored = sink_.Commit(ToVisitCommit(origin.run, origin.index, result, final));
     if (stored.status().code() == common::Code::kInvalidArgument) {
       return common::LogWarn("dropped " + result.visit.visit_id + ": " + stored.status().message());
     }
@@ -209,7 +209,7 @@ class FleetWorker {
 
   cdp::LwsLoop& loop_;
   FleetWorkerOptions options_;
-  ResultSink sink_;
+  fleet::ResultSink sink_;
   Scanner scanner_;
   zmq::context_t context_;
   std::unique_ptr<zmq::socket_t> socket_;
