@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "fleet/store/run_store.h"
 #include "worker/analysis/classify/tracker_data.h"
 #include "worker/interact/autoconsent.h"
 
@@ -118,11 +119,10 @@ common::Status SetAnalyzer(worker::ScanOptions& o, const worker::AnalysisSetting
 }
 
 void AddTtlFlag(CLI::App& app, int64_t& ttl_s) {
-  constexpr int64_t kMaxTtlS = 999'999'999'999;  // RunStore's limit
   app.add_option("--ttl", ttl_s,
                  "Delete the run from Redis SECONDS after it is done (a running coordinator does it; "
                  "default 0: keep it)")
-      ->check(CLI::Range(int64_t{0}, kMaxTtlS));
+      ->check(CLI::Range(int64_t{0}, fleet::kMaxRunTtlS));
 }
 
 common::Duration Ms(double seconds) { return common::Duration(static_cast<int64_t>(seconds * 1000)); }

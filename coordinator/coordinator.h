@@ -17,6 +17,7 @@
 #include <string>
 
 #include "fleet/redis_client.h"
+#include "fleet/store/keys.h"
 #include "fleet/store/run_store.h"
 
 namespace coordinator {
@@ -27,7 +28,7 @@ struct CoordinatorOptions {
   size_t batch_size = 10;
   int max_attempts = 3;                     // dispatches of a URL before it is recorded failed
   common::Duration lease{600000};           // a batch not finished by then is re-queued
-  std::string requests_stream = "ts:requests";
+  std::string requests_stream = std::string(fleet::keys::kDefaultPrefix) + std::string(fleet::keys::kRequests);
   bool allow_private_targets = false;       // for URLs that arrive on the stream
   // CURVE (encryption and worker authentication): the coordinator's secret
   // key (Z85; empty: plain TCP) and the worker public keys allowed (empty:

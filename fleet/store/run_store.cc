@@ -21,9 +21,6 @@ using common::Status;
 
 constexpr size_t kAppendChunk = 1000;  // items per script call: ~1 ms of Redis time each
 constexpr size_t kDoneChunk = 2000;    // done items per script call: well under 1 ms each
-// Twelve digits, as an on-demand request may give: ~31,700 years. Keeps the
-// expiry score (ms) well inside the integers a double holds exactly.
-constexpr int64_t kMaxTtlS = 999'999'999'999;
 
 int64_t NowMs() {
   using namespace std::chrono;
@@ -90,8 +87,8 @@ Status FillRun(const std::vector<RedisReply>& fields, RunInfo& run) {
 Status RunStore::CreateRun(const RunInfo& run) {
   if (!keys::ValidRunName(run.name)) return Status::InvalidArgument("run name '" + run.name + "': use 1-200 of A-Z a-z 0-9 . _ -");
   if (run.priority < -100 || run.priority > 100) return Status::InvalidArgument("priority must be -100..100");
-  if (run.ttl_s < 0 || run.ttl_s > kMaxTtlS) {
-    return Status::InvalidArgument("ttl_s must be 0.." + std::to_string(kMaxTtlS));
+  if (run.ttl_s < 0 || run.ttl_s > kMaxRunTtlS) {
+    return Status::InvalidArgument("ttl_s must be 0.." + std::to_string(kMaxRunTtlS));
   }
   int64_t created = NowMs();
   // ts:queue order: higher priority first, then the older run (lowest score first).

@@ -29,6 +29,11 @@ struct RunInfo {
   int64_t ttl_s = 0;  // deleted this long after it is done (by the coordinator); 0: kept until deleted by hand
 };
 
+// The longest ttl_s CreateRun takes: twelve digits, as an on-demand request may
+// give (~31,700 years), keeping the expiry score (ms) well inside the integers a
+// double holds exactly.
+inline constexpr int64_t kMaxRunTtlS = 999'999'999'999;
+
 struct WorkItem {
   int64_t index = 0;
   std::string url;

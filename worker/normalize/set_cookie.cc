@@ -11,7 +11,7 @@ namespace worker::normalize {
 namespace {
 
 // RFC 6265 5.2 trims only SP and HTAB ("whitespace" there means WSP).
-std::string_view Trim(std::string_view s) { return common::Trim(s, " \t"); }
+constexpr std::string_view kCookieSpace = " \t";
 
 bool IEquals(std::string_view a, std::string_view b) {
   return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](unsigned char x, unsigned char y) {
@@ -65,9 +65,9 @@ void ParseAttributes(std::string_view attributes, SetCookie* cookie) {
     std::string_view av = attributes.substr(0, end);
     attributes = end == std::string_view::npos ? std::string_view() : attributes.substr(end + 1);
     size_t eq = av.find('=');
-    std::string_view name = Trim(av.substr(0, eq));
+    std::string_view name = common::Trim(av.substr(0, eq), kCookieSpace);
     std::string_view value =
-        eq == std::string_view::npos ? std::string_view() : Trim(av.substr(eq + 1));
+        eq == std::string_view::npos ? std::string_view() : common::Trim(av.substr(eq + 1), kCookieSpace);
     ApplyAttribute(name, value, cookie);
   }
 }
@@ -87,10 +87,10 @@ std::optional<SetCookie> ParseSetCookie(std::string_view line) {
   SetCookie cookie;
   size_t eq = pair.find('=');
   if (eq == std::string_view::npos) {
-    cookie.value = std::string(Trim(pair));
+    cookie.value = std::string(common::Trim(pair, kCookieSpace));
   } else {
-    cookie.name = std::string(Trim(pair.substr(0, eq)));
-    cookie.value = std::string(Trim(pair.substr(eq + 1)));
+    cookie.name = std::string(common::Trim(pair.substr(0, eq), kCookieSpace));
+    cookie.value = std::string(common::Trim(pair.substr(eq + 1), kCookieSpace));
   }
   if (cookie.name.empty() && cookie.value.empty()) return std::nullopt;
   ParseAttributes(attributes, &cookie);
