@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "tests/support/fake_loop.h"
+#include "tests/support/scripted_transport.h"
 
 namespace cdp {
 namespace {
@@ -16,27 +17,7 @@ namespace {
 using common::Code;
 using common::Duration;
 using testing_support::FakeLoop;
-
-class ScriptedTransport final : public Transport {
- public:
-  void Send(std::string message) override {
-    if (!closed_) sent.push_back(std::move(message));
-  }
-  void Close() override { closed_ = true; }
-  void Deliver(std::string_view message) { on_message(message); }
-  void Drop(CloseInfo info) { on_close(info); }
-
-  // The "id" of the n-th sent command (0-based).
-  int64_t IdOf(size_t n) const {
-    const std::string& m = sent.at(n);
-    const size_t at = m.find("\"id\":");
-    return std::stoll(m.substr(at + 5));
-  }
-  std::vector<std::string> sent;
-
- private:
-  bool closed_ = false;
-};
+using testing_support::ScriptedTransport;
 
 // Records every result a command's callback receives.
 struct Outcome {

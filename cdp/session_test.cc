@@ -9,44 +9,19 @@
 #include <vector>
 
 #include "cdp/connection.h"
+#include "tests/support/fake_loop.h"
+#include "tests/support/scripted_transport.h"
 
 namespace cdp {
 namespace {
 
 using common::Duration;
-
-// A loop that runs what was posted only when told to; the clock stands still.
-class PostedLoop final : public common::Loop {
- public:
-  common::TimePoint Now() const override { return {}; }
-  common::TimerId AddTimer(Duration, std::function<void()> fn) override {
-    tasks_[next_id_] = std::move(fn);
-    return next_id_++;
-  }
-  void CancelTimer(common::TimerId id) override { tasks_.erase(id); }
-  void RunAll() {
-    while (!tasks_.empty()) {
-      auto fn = std::move(tasks_.begin()->second);
-      tasks_.erase(tasks_.begin());
-      fn();
-    }
-  }
-
- private:
-  common::TimerId next_id_ = 1;
-  std::map<common::TimerId, std::function<void()>> tasks_;
-};
-
-class InboundTransport final : public Transport {
- public:
-  void Send(std::string) override {}
-  void Close() override {}
-  void Deliver(std::string_view message) { on_message(message); }
-};
+using testing_support::FakeLoop;
+using testing_support::ScriptedTransport;
 
 struct Fixture {
-  InboundTransport transport;
-  PostedLoop loop;
+  ScriptedTransport transport;
+  FakeLoop loop;
   Connection connection{transport, loop, Duration(1000)};
   Session& page = connection.CreateSession("S1");
 
@@ -111,7 +86,7 @@ TEST_CASE("a handler may destroy its session, and later handlers then do not run
   CHECK(first == 1);
   CHECK(second == 0);
   CHECK(f.connection.FindSession("S1") == nullptr);
-  f.loop.RunAll();  // frees the destroyed session
+  f.loop.RunUntilIdle();  // frees the destroyed session
 }
 
 }  // namespace
