@@ -1,5 +1,6 @@
 #include "cdp/session.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "cdp/connection.h"
@@ -31,6 +32,11 @@ SubscriptionId Session::On(std::string_view filter, EventHandler handler) {
 
 // While an event is being dispatched the entry stays, without its handler,
 // so the dispatch loop's positions hold; it is erased when the dispatch ends.
+size_t Session::subscription_count() const {
+  return std::count_if(subscriptions_.begin(), subscriptions_.end(),
+                       [](const Subscription& s) { return s.handler != nullptr; });
+}
+
 void Session::Off(SubscriptionId id) {
   for (auto it = subscriptions_.begin(); it != subscriptions_.end(); ++it) {
     if (it->id != id) continue;

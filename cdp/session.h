@@ -52,6 +52,8 @@ class Session {
   // Ends a subscription; the handler is not called again, even for the event
   // being dispatched. An unknown or already removed id is a no-op.
   void Off(SubscriptionId id);
+  // Subscriptions not ended yet.
+  size_t subscription_count() const;
 
  private:
   friend class Connection;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <variant>
+#include <vector>
 
 #include "cdp/json_object.h"
 #include "cdp/protocol/decode.h"
@@ -18,6 +19,7 @@ using common::Result;
 
 struct Visit::Target {
   cdp::Session* session = nullptr;  // null once detached
+  std::vector<cdp::SubscriptionId> subscriptions;  // on `session`, ended with the Visit
   std::string session_id, target_id, type, url;
   RequestTracker tracker;
   Target(TrackerContext context) : tracker(std::move(context)) {}
@@ -40,7 +42,15 @@ Visit::Visit(cdp::Connection& browser, common::Loop& loop, const VisitOptions& o
       lifecycle_(loop),
       interaction_(loop, cookie_binding_ + "_ac") {}
 
-Visit::~Visit() { *alive_ = false; }
+// The Browser destroys a finished Visit before Chromium detaches its targets:
+// their sessions must stop calling handlers that hold this Visit.
+Visit::~Visit() {
+  *alive_ = false;
+  for (auto& [id, t] : targets_) {
+    if (t->session == nullptr) continue;
+    for (cdp::SubscriptionId s : t->subscriptions) t->session->Off(s);
+  }
+}
 
 void Visit::Prepare() {
   // The page opens blank and paused (auto-attach), so the recorders are in
@@ -107,7 +117,9 @@ bool Visit::OnTargetAttached(cdp::Session& session, const p::TargetInfo& info) {
     std::visit([&](const auto& e) { Handle(t, e); }, event);
   };
   // The domains Handle() reads; Target.* is the Browser's (target routing).
-  for (const char* domain : {"Network", "Page", "Runtime", "Browser"}) session.On(domain, handle);
+  for (const char* domain : {"Network", "Page", "Runtime", "Browser"}) {
+    t.subscriptions.push_back(session.On(domain, handle));
+  }
   SetUpTarget(t);
   return true;
 }

@@ -1,0 +1,40 @@
+// Visit against a scripted transport: what a Visit leaves on the sessions it
+// recorded once it is destroyed. (Its recording is tested through a real
+// Chromium in tests/integration; its page-done rules in page_lifecycle_test.)
+#include "worker/browser/visit.h"
+
+#include <catch2/catch.hpp>
+
+#include "cdp/connection.h"
+#include "tests/support/fake_loop.h"
+#include "tests/support/scripted_transport.h"
+
+namespace worker {
+namespace {
+
+TEST_CASE("a destroyed visit leaves no handler on the sessions it recorded", "[visit]") {
+  testing_support::FakeLoop loop;
+  testing_support::ScriptedTransport transport;
+  cdp::Connection connection(transport, loop, common::Duration(1000));
+  cdp::Session& session = connection.CreateSession("S1");
+  {
+    Visit visit(connection, loop, VisitOptions{}, "C1", "binding");
+    cdp::protocol::TargetInfo info;
+    info.target_id = "T1";
+    info.type = "page";
+    info.url = "about:blank";
+    REQUIRE(visit.OnTargetAttached(session, info));
+    CHECK(session.subscription_count() > 0);
+  }
+  // The Browser drops a finished Visit before Chromium detaches its targets;
+  // an event in between must not reach the destroyed Visit.
+  CHECK(session.subscription_count() == 0);
+  int seen = 0;
+  session.On(cdp::Session::kAllEvents, [&](const cdp::protocol::Event&) { ++seen; });
+  transport.Deliver(R"({"method":"Network.dataReceived","params":{"requestId":"R1","timestamp":1,)"
+                    R"("dataLength":1,"encodedDataLength":1},"sessionId":"S1"})");
+  CHECK(seen == 1);
+}
+
+}  // namespace
+}  // namespace worker
