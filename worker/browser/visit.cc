@@ -42,13 +42,21 @@ Visit::Visit(cdp::Connection& browser, common::Loop& loop, const VisitOptions& o
       lifecycle_(loop),
       interaction_(loop, cookie_binding_ + "_ac") {}
 
-// The Browser destroys a finished Visit before Chromium detaches its targets:
-// their sessions must stop calling handlers that hold this Visit.
 Visit::~Visit() {
   *alive_ = false;
+  EndSubscriptions();  // a prepared page that never completed
+}
+
+// The Browser destroys a finished Visit before Chromium detaches its targets,
+// and an aborted one only after its own Connection may be gone: so the
+// handlers that hold this Visit leave the sessions when the visit completes,
+// while the sessions surely live.
+void Visit::EndSubscriptions() {
   for (auto& [id, t] : targets_) {
-    if (t->session == nullptr) continue;
-    for (cdp::SubscriptionId s : t->subscriptions) t->session->Off(s);
+    if (t->session != nullptr) {
+      for (cdp::SubscriptionId s : t->subscriptions) t->session->Off(s);
+    }
+    t->subscriptions.clear();
   }
 }
 
@@ -417,6 +425,7 @@ void Visit::Abort(const std::string& reason, bool browser_lost) {
 
 void Visit::Complete(std::vector<p::Cookie> jar) {
   completed_ = true;
+  EndSubscriptions();
   record_.ended_at = common::NowRfc3339();
   if (record_.final_url.empty()) record_.final_url = record_.input_url;
   for (auto& [id, t] : targets_) {

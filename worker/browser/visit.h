@@ -106,6 +106,7 @@ class Visit {
   void CollectCookies();
   void MaybeComplete();
   void Complete(std::vector<cdp::protocol::Cookie> jar);
+  void EndSubscriptions();
   std::string TargetUrl(const std::string& target_id) const;
   // Interaction (issue 4): what it may use of the visit's targets.
   std::vector<interact::Interactor::FrameTarget> InteractionFrames() const;

@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <memory>
+
 #include "cdp/connection.h"
 #include "tests/support/fake_loop.h"
 #include "tests/support/scripted_transport.h"
@@ -34,6 +36,23 @@ TEST_CASE("a destroyed visit leaves no handler on the sessions it recorded", "[v
   transport.Deliver(R"({"method":"Network.dataReceived","params":{"requestId":"R1","timestamp":1,)"
                     R"("dataLength":1,"encodedDataLength":1},"sessionId":"S1"})");
   CHECK(seen == 1);
+}
+
+// A scan stopped mid-visit: the Browser aborts its visits and destroys them on
+// the loop's next turn, when its Connection (and the sessions) may be gone.
+TEST_CASE("an aborted visit leaves its sessions at once", "[visit]") {
+  testing_support::FakeLoop loop;
+  testing_support::ScriptedTransport transport;
+  auto connection = std::make_unique<cdp::Connection>(transport, loop, common::Duration(1000));
+  cdp::Session& session = connection->CreateSession("S1");
+  Visit visit(*connection, loop, VisitOptions{}, "C1", "binding");
+  cdp::protocol::TargetInfo info;
+  info.target_id = "T1";
+  info.type = "page";
+  REQUIRE(visit.OnTargetAttached(session, info));
+  visit.Abort("interrupted", false);
+  CHECK(session.subscription_count() == 0);
+  connection.reset();  // the visit is destroyed after this, touching no session
 }
 
 }  // namespace
