@@ -118,6 +118,33 @@ common::Status SetAnalyzer(worker::ScanOptions& o, const worker::AnalysisSetting
   return common::Status::Ok();
 }
 
+void AddEgressFlags(CLI::App& app, EgressFlags& f) {
+  app.add_flag("--allow-private-targets", f.allow_private,
+               "Let the browser reach loopback, private, link-local and other non-public addresses "
+               "(turns the private-network guard off)");
+  app.add_option("--allow-network", f.networks,
+                 "Let the browser reach this network despite the guard (CIDR, e.g. 10.20.0.0/16; repeatable)")
+      ->allow_extra_args(false);
+}
+
+common::Status ApplyEgressFlags(worker::ScanOptions& o, const EgressFlags& f) {
+  o.egress.allow_private = f.allow_private;
+  o.egress.allowed.clear();
+  for (const auto& cidr : f.networks) {
+    auto network = common::IpNetwork::Parse(cidr);
+    if (!network.ok()) return common::Status::InvalidArgument("--allow-network: " + network.status().message());
+    o.egress.allowed.push_back(network.value());
+  }
+  return common::Status::Ok();
+}
+
+std::vector<std::string> EgressArgs(const EgressFlags& f) {
+  std::vector<std::string> args;
+  if (f.allow_private) args.push_back("--allow-private-targets");
+  for (const auto& cidr : f.networks) args.push_back("--allow-network=" + cidr);
+  return args;
+}
+
 void AddTtlFlag(CLI::App& app, int64_t& ttl_s) {
   app.add_option("--ttl", ttl_s,
                  "Delete the run from Redis SECONDS after it is done (a running coordinator does it; "

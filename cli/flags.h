@@ -46,6 +46,17 @@ void AddAnalysisFlags(CLI::App& app, worker::AnalysisSettings& a);
 // The analyzer every result goes through; fails before any browser starts.
 common::Status SetAnalyzer(worker::ScanOptions& o, const worker::AnalysisSettings& a);
 
+// The private-network guard (worker/egress/): what the browser may reach.
+struct EgressFlags {
+  bool allow_private = false;
+  std::vector<std::string> networks;  // --allow-network CIDR, each
+};
+void AddEgressFlags(CLI::App& app, EgressFlags& f);
+// Parses the networks into o.egress; kInvalidArgument naming a bad one.
+common::Status ApplyEgressFlags(worker::ScanOptions& o, const EgressFlags& f);
+// The same flags again, for the workers a crawl starts.
+std::vector<std::string> EgressArgs(const EgressFlags& f);
+
 // --ttl of crawl and submit: seconds after a run is done until Redis drops it.
 void AddTtlFlag(CLI::App& app, int64_t& ttl_s);
 

@@ -24,10 +24,15 @@ struct CrawlFlags {
   VisitFlags visit;
   InteractFlags interact;
   worker::AnalysisSettings analysis;
+  EgressFlags egress;
 };
 
 int RunCrawl(CrawlFlags& f) {
   CrawlOptions& o = f.options;
+  if (auto s = ApplyEgressFlags(f.scan, f.egress); !s.ok()) return Fail(s.message(), 2);
+  // The run's setting narrows the entry URLs; each worker's own flags set its guard.
+  o.settings.allow_private_targets = f.egress.allow_private;
+  for (auto& arg : EgressArgs(f.egress)) o.worker_args.push_back(arg);
   o.settings.timeout_s = f.visit.timeout_s;
   o.settings.min_dwell_s = f.visit.dwell_s;
   o.settings.quiet_period_s = f.visit.quiet_s;
@@ -71,8 +76,7 @@ Subcommand AddCrawl(CLI::App& app) {
   AddVisitFlags(*crawl, f->scan, f->visit);
   AddInteractFlags(*crawl, f->scan.visit.interact, f->interact);
   AddAnalysisFlags(*crawl, f->analysis);
-  crawl->add_flag("--allow-private-targets", o.settings.allow_private_targets,
-                  "Allow URLs whose host resolves to a loopback, private or link-local address");
+  AddEgressFlags(*crawl, f->egress);
   AddTtlFlag(*crawl, o.ttl_s);
   return {crawl, [f] { return RunCrawl(*f); }};
 }
@@ -135,10 +139,12 @@ struct WorkerFlags {
   VisitFlags visit;
   InteractFlags interact;
   worker::AnalysisSettings analysis;
+  EgressFlags egress;
 };
 
 int RunWorker(WorkerFlags& f) {
   worker::FleetWorkerOptions& o = f.options;
+  if (auto s = ApplyEgressFlags(o.scan, f.egress); !s.ok()) return Fail(s.message(), 2);
   if (!o.curve_server_key.empty() && !fleet::IsZ85Key(o.curve_server_key)) {
     return Fail("--curve-server-key is not a 40-character Z85 key", 2);
   }
@@ -180,6 +186,7 @@ Subcommand AddWorker(CLI::App& app) {
   AddVisitFlags(*work, o.scan, f->visit);
   AddInteractFlags(*work, o.scan.visit.interact, f->interact);
   AddAnalysisFlags(*work, f->analysis);
+  AddEgressFlags(*work, f->egress);
   work->add_option("--curve-server-key", o.curve_server_key,
                    "CURVE: the coordinator's public key (Z85); turns encryption on");
   work->add_option("--curve-key-file", f->key_file,

@@ -37,11 +37,11 @@ std::string RandomScanId() {
 // Every URL is checked before the browser starts: a bad one fails the whole
 // command, with the reason, rather than being silently skipped.
 common::Result<std::vector<ScanTarget>> ValidateTargets(const std::vector<std::string>& urls,
-                                                         bool allow_private) {
+                                                         const common::AddressPolicy& policy) {
   if (urls.empty()) return common::Status::InvalidArgument("no URL to scan (give URLs or --input FILE)");
   std::vector<ScanTarget> targets;
   for (const auto& url : urls) {
-    auto parsed = common::CheckEntryUrl(url, allow_private, " (pass --allow-private-targets to scan it)");
+    auto parsed = common::CheckEntryUrl(url, policy, " (pass --allow-private-targets or --allow-network to scan it)");
     if (!parsed.ok()) return parsed.status();
     targets.push_back({url, worker::normalize::RegistrableDomain(parsed->host)});
   }
@@ -68,7 +68,7 @@ int RunScanCommand(ScanCommandOptions options) {
     }
     options.urls.insert(options.urls.end(), listed->begin(), listed->end());
   }
-  auto targets = ValidateTargets(options.urls, options.allow_private_targets);
+  auto targets = ValidateTargets(options.urls, options.scan.egress);
   if (!targets.ok()) {
     std::cerr << "trackscan: " << targets.status().message() << "\n";
     return 2;

@@ -14,7 +14,6 @@ struct ScanCommandOptions {
   std::vector<std::string> urls;
   std::string input_file;          // a URL list (common/url_list.h); "-" for stdin
   std::string out = "-";           // JSON Lines destination; "-" for stdout
-  bool allow_private_targets = false;
   worker::ScanOptions scan;
 };
 

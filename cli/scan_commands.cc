@@ -14,10 +14,12 @@ struct ScanFlags {
   VisitFlags visit;
   InteractFlags interact;
   worker::AnalysisSettings analysis;
+  EgressFlags egress;
 };
 
 int RunScan(ScanFlags& f) {
   ApplyVisitFlags(f.options.scan, f.visit);
+  if (auto s = ApplyEgressFlags(f.options.scan, f.egress); !s.ok()) return Fail(s.message(), 2);
   ApplyInteractFlags(f.options.scan.visit.interact, f.interact, f.analysis);
   if (auto s = CheckConsent(f.options.scan.visit.interact); !s.ok()) return Fail(s.message() + " (--autoconsent-dir)", 2);
   if (auto s = SetAnalyzer(f.options.scan, f.analysis); !s.ok()) return Fail(s.message(), 2);
@@ -42,8 +44,7 @@ void AddScanCommands(CLI::App& app, std::vector<Subcommand>& out) {
   AddVisitFlags(*scan, o.scan, f->visit);
   AddInteractFlags(*scan, o.scan.visit.interact, f->interact);
   AddAnalysisFlags(*scan, f->analysis);
-  scan->add_flag("--allow-private-targets", o.allow_private_targets,
-                 "Allow entry URLs whose host resolves to a loopback, private or link-local address");
+  AddEgressFlags(*scan, f->egress);
   out.push_back({scan, [f] { return RunScan(*f); }});
 }
 

@@ -46,10 +46,10 @@ Result<std::vector<std::string>> ReadUrlList(const std::string& path) {
   return urls;
 }
 
-Result<ParsedUrl> CheckEntryUrl(std::string_view url, bool allow_private_targets, std::string_view private_hint) {
+Result<ParsedUrl> CheckEntryUrl(std::string_view url, const AddressPolicy& policy, std::string_view private_hint) {
   auto parsed = ValidateEntryUrl(url);
-  if (!parsed.ok() || allow_private_targets) return parsed;
-  Status s = CheckPublicHost(parsed->host);
+  if (!parsed.ok() || !policy.guards()) return parsed;
+  Status s = CheckPublicHost(parsed->host, policy);
   if (s.code() == Code::kInvalidArgument) return s.WithSuffix(std::string(private_hint));
   return parsed;
 }

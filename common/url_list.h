@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "common/private_address.h"
 #include "common/url.h"
 
 namespace common {
@@ -24,11 +25,11 @@ std::string UrlOfListLine(std::string_view line);
 Result<std::vector<std::string>> ReadUrlList(const std::string& path);
 
 // An entry URL a scan may visit: it parses, is http or https and has a host
-// (ValidateEntryUrl's reasons); unless `allow_private_targets`, no address
-// its host resolves to is private (CheckPublicHost's reason, then
-// `private_hint`). A name that does not resolve passes: the visit then
-// records the browser's own error. Always kInvalidArgument.
-Result<ParsedUrl> CheckEntryUrl(std::string_view url, bool allow_private_targets,
+// (ValidateEntryUrl's reasons); no address its host resolves to here is
+// refused by `policy` (CheckPublicHost's reason, then `private_hint`). A name
+// that does not resolve here passes: this is an early refusal only, the egress
+// guard decides at the connection. Always kInvalidArgument.
+Result<ParsedUrl> CheckEntryUrl(std::string_view url, const AddressPolicy& policy,
                                 std::string_view private_hint = "");
 
 }  // namespace common

@@ -16,13 +16,13 @@ TEST_CASE("UrlOfListLine: URLs as written, Tranco rank,domain as https, comments
 }
 
 TEST_CASE("CheckEntryUrl: form first, then private addresses unless allowed", "[url_list]") {
-  CHECK(CheckEntryUrl("https://93.184.216.34/", false).ok());
-  CHECK(CheckEntryUrl("http://127.0.0.1:9/", true).ok());
-  auto private_refused = CheckEntryUrl("http://10.1.2.3/", false, " (hint)");
+  CHECK(CheckEntryUrl("https://93.184.216.34/", AddressPolicy{}).ok());
+  CHECK(CheckEntryUrl("http://127.0.0.1:9/", AddressPolicy{true, {}}).ok());
+  auto private_refused = CheckEntryUrl("http://10.1.2.3/", AddressPolicy{}, " (hint)");
   REQUIRE_FALSE(private_refused.ok());
   CHECK(private_refused.status().code() == Code::kInvalidArgument);
   CHECK(private_refused.status().message().ends_with(" (hint)"));
-  auto bad_scheme = CheckEntryUrl("ftp://example.com/", true, " (hint)");
+  auto bad_scheme = CheckEntryUrl("ftp://example.com/", AddressPolicy{true, {}}, " (hint)");
   REQUIRE_FALSE(bad_scheme.ok());
   CHECK(bad_scheme.status().message().find("(hint)") == std::string::npos);
 }

@@ -66,7 +66,7 @@ Result<std::string> UrlOfLine(const std::string& raw) {
   std::string line = common::UrlOfListLine(raw);
   // The host is checked where it is visited (the worker, with the run's
   // allow_private_targets): DNS answers may change before then.
-  auto parsed = common::CheckEntryUrl(line, /*allow_private_targets=*/true);
+  auto parsed = common::CheckEntryUrl(line, common::AddressPolicy{.allow_private = true, .allowed = {}});
   if (!parsed.ok()) return parsed.status();
   return line;
 }

@@ -48,6 +48,7 @@ HOSTS = [
     # TrackerDB and the filter lists know them; the pages speak HTTPS to them.
     "connect.facebook.net", "www.googletagmanager.com", "region1.google-analytics.com",
     "fpnpmcdn.net", "api.fpjs.io",
+    "guard.test",  # the private-network guard's allowed page (test_egress_guard.py)
 ]
 
 # Trackers answer any path with a pixel, so pages can vary query strings freely.
@@ -152,6 +153,11 @@ def redirect(status, location):
     return lambda req: Response(status, [("Location", location)], b"")
 
 
+def redirect_to(req):
+    """302 to the URL in ?to=: a server the scan may reach, sending it elsewhere."""
+    return Response(302, [("Location", req.query.get("to", ["/"])[0])], b"")
+
+
 def status_page(status):
     body = f"<html><body><h1>{status}</h1><img src='/after-error.gif'></body></html>"
     return lambda req: Response(status, [("Content-Type", "text/html")], body.encode())
@@ -207,6 +213,7 @@ ROUTES = {
     ("*", "/ws"): websocket,
     ("*", "/echo-cookies"): echo_cookies,
     ("*", "/pixel.gif"): pixel,
+    ("guard.test", "/redirect-to"): redirect_to,
     # fingerprinting fixtures: every file lives in pages/fp.test/
     ("fpjs.test", "/fp.js"): page("fp.test/fpjs.js"),
     ("fpframe.test", "/audio.html"): page("fp.test/audio-frame.html"),

@@ -27,6 +27,8 @@ PAGES = ["https://www.clinic.test/iframe.html", "http://www.clinic.test/worker.h
          "http://site-a.test/", "http://site-b.test/", "http://site-c.test/",
          "http://www.clinic.test/beacon.html", "http://www.clinic.test/cookies.html"]
 FLEET_FLAGS = ["--min-dwell", "1", "--quiet-period", "1", "--timeout", "20"]
+# A worker's own flags decide what its browser may reach: the fixture web is on loopback.
+WORKER_EGRESS = ["--allow-private-targets"]
 
 
 def fleet_schema_problems(name, documents):
@@ -230,7 +232,7 @@ def test_coordinator_and_redis_killed_and_restarted_mid_run(trackscan_bin, sessi
     assert submit.returncode == 0, submit.stderr
     coordinator_cmd = [trackscan_bin, "coordinator", "--bind", endpoint, "--redis", redis_url, "--batch-size", "2"]
     procs = [subprocess.Popen(coordinator_cmd, env=env, stderr=subprocess.DEVNULL)]
-    procs.append(subprocess.Popen([trackscan_bin, "worker", "--connect", endpoint, "--redis", redis_url,
+    procs.append(subprocess.Popen([trackscan_bin, "worker", *WORKER_EGRESS, "--connect", endpoint, "--redis", redis_url,
                                    "--tabs", "2", "--id", "w1", *FLEET_FLAGS, *chrome_flags(fixture_web.port)],
                                   env=env, stderr=subprocess.DEVNULL, start_new_session=True))
     before = fixture_web.log_length()
@@ -273,7 +275,7 @@ def test_a_worker_killed_mid_batch_loses_and_duplicates_nothing(trackscan_bin, s
     procs = [subprocess.Popen([trackscan_bin, "coordinator", "--bind", endpoint, "--redis", redis_server,
                                "--batch-size", "4"], env=env, stderr=subprocess.PIPE, text=True)]
     def start_worker(name):
-        procs.append(subprocess.Popen([trackscan_bin, "worker", "--connect", endpoint, "--redis", redis_server,
+        procs.append(subprocess.Popen([trackscan_bin, "worker", *WORKER_EGRESS, "--connect", endpoint, "--redis", redis_server,
                                        "--tabs", "2", "--id", name, *FLEET_FLAGS,
                                        *chrome_flags(fixture_web.port)],
                                       env=env, stderr=subprocess.DEVNULL, start_new_session=True))
@@ -342,7 +344,7 @@ def test_a_worker_replaces_chromium_over_its_memory_cap_as_often_as_needed(track
     with open(worker_log, "w") as log:
         procs = [subprocess.Popen([trackscan_bin, "coordinator", "--bind", endpoint, "--redis", redis_server],
                                   env=env, stderr=subprocess.DEVNULL),
-                 subprocess.Popen([trackscan_bin, "worker", "--connect", endpoint, "--redis", redis_server,
+                 subprocess.Popen([trackscan_bin, "worker", *WORKER_EGRESS, "--connect", endpoint, "--redis", redis_server,
                                    "--tabs", "1", "--id", "capped", "--memory-cap", "1", "--min-dwell", "0",
                                    "--quiet-period", "0.2", *chrome_flags(fixture_web.port)],
                                   env=env, stderr=log, start_new_session=True)]
@@ -386,7 +388,7 @@ def test_on_demand_request_on_the_stream_gets_its_reply(trackscan_bin, session_t
     endpoint = f"ipc://{work}/coordinator.sock"
     coordinator = subprocess.Popen([trackscan_bin, "coordinator", "--bind", endpoint, "--redis", redis_server,
                                     "--allow-private-targets"], env=env, stderr=subprocess.PIPE, text=True)
-    worker = subprocess.Popen([trackscan_bin, "worker", "--connect", endpoint, "--redis", redis_server,
+    worker = subprocess.Popen([trackscan_bin, "worker", *WORKER_EGRESS, "--connect", endpoint, "--redis", redis_server,
                                "--tabs", "2", "--id", "w1", *FLEET_FLAGS, *chrome_flags(fixture_web.port)],
                               env=env, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
@@ -445,7 +447,7 @@ def test_chromium_killed_under_a_worker_gives_attempt_2(trackscan_bin, session_t
     before = fixture_web.log_length()
     procs = [subprocess.Popen([trackscan_bin, "coordinator", "--bind", endpoint, "--redis", redis_server],
                               env=env, stderr=subprocess.DEVNULL),
-             subprocess.Popen([trackscan_bin, "worker", "--connect", endpoint, "--redis", redis_server, "--tabs", "1",
+             subprocess.Popen([trackscan_bin, "worker", *WORKER_EGRESS, "--connect", endpoint, "--redis", redis_server, "--tabs", "1",
                                "--id", "w1", "--min-dwell", "5", "--quiet-period", "1",
                                *chrome_flags(fixture_web.port)], env=env, stderr=subprocess.DEVNULL)]
     try:
@@ -525,7 +527,7 @@ def test_curve_lets_in_only_allowed_workers(trackscan_bin, session_tmp, fixture_
     coordinator = subprocess.Popen([trackscan_bin, "coordinator", "--bind", endpoint, "--redis", redis_server,
                                     "--curve-key-file", server_key_file, "--curve-allow", allow],
                                    env=env, stderr=subprocess.PIPE, text=True)
-    worker = subprocess.Popen([trackscan_bin, "worker", "--connect", endpoint, "--redis", redis_server,
+    worker = subprocess.Popen([trackscan_bin, "worker", *WORKER_EGRESS, "--connect", endpoint, "--redis", redis_server,
                                "--id", "w1", "--curve-server-key", server_public, "--curve-key-file",
                                worker_key_file, *FLEET_FLAGS, *chrome_flags(fixture_web.port)],
                               env=env, stderr=subprocess.DEVNULL, start_new_session=True)

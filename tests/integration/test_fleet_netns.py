@@ -40,7 +40,7 @@ import pytest
 
 import fixture_server
 from conftest import parse_jsonl
-from test_fleet import FLEET_FLAGS, check_run, exported, run_status, stop_all, urls, wait_for_run
+from test_fleet import FLEET_FLAGS, WORKER_EGRESS, check_run, exported, run_status, stop_all, urls, wait_for_run
 
 RUN = "netns1"
 URL_COUNT = 18
@@ -265,7 +265,7 @@ class Fleet:
         for host in self.net.hosts.values():
             self._start(host.name, [
                 "ip", "netns", "exec", host.netns,  # execs the worker: its pid is the worker's
-                self.bin, "worker", "--connect", self.endpoint, "--redis", self.redis.url, "--tabs", "1",
+                self.bin, "worker", *WORKER_EGRESS, "--connect", self.endpoint, "--redis", self.redis.url, "--tabs", "1",
                 "--id", host.name, *FLEET_FLAGS,
                 f"--chrome-flag=--host-resolver-rules=MAP * {self.net.gateway}:{self.web.port}",
                 "--chrome-flag=--ignore-certificate-errors", "--chrome-flag=--disable-features=HttpsUpgrades",

@@ -22,7 +22,8 @@ worker/network    -> common worker/record worker/normalize cdp/protocol
 worker/instrument -> common worker/record worker/normalize cdp/protocol
 worker/interact   -> common cdp worker/record worker/normalize
 worker/analysis   -> common worker/record worker/normalize worker/instrument/fingerprint_rules.h
-worker/browser    -> common cdp worker/record worker/normalize worker/network worker/instrument worker/interact worker/analysis
+worker/egress     -> common
+worker/browser    -> common cdp worker/record worker/normalize worker/network worker/instrument worker/interact worker/analysis worker/egress
 worker/scan       -> common cdp fleet worker
 cli               -> *
 bench             -> *

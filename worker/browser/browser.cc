@@ -35,13 +35,29 @@ std::string RandomBindingName() {
 }  // namespace
 
 Result<std::unique_ptr<Browser>> Browser::Launch(cdp::LwsLoop& loop, const cdp::LaunchOptions& options,
+                                                 const common::AddressPolicy& egress,
                                                  std::function<void(Status)> on_ready,
                                                  std::function<void(Status)> on_lost) {
   std::unique_ptr<Browser> browser(new Browser(loop));
   browser->on_ready_ = std::move(on_ready);
   browser->on_lost_ = std::move(on_lost);
   browser->cookie_binding_ = RandomBindingName();
-  auto chrome = cdp::ChromeProcess::Launch(options);
+  cdp::LaunchOptions launch = options;
+  if (egress.guards()) {
+    for (const auto& flag : options.extra_flags) {
+      if (flag.rfind("--proxy-server", 0) == 0 || flag.rfind("--proxy-pac-url", 0) == 0) {
+        return Status::InvalidArgument("the private-network guard is the browser's proxy; " + flag +
+                                       " needs --allow-private-targets");
+      }
+    }
+    auto rules = egress::HostRules::FromChromeFlags(options.extra_flags);
+    if (!rules.ok()) return rules.status();
+    auto guard = egress::EgressGuard::Start({egress, std::move(rules.value())});
+    if (!guard.ok()) return guard.status();
+    browser->guard_ = std::move(guard.value());
+    for (auto& flag : browser->guard_->ChromeFlags()) launch.extra_flags.push_back(flag);
+  }
+  auto chrome = cdp::ChromeProcess::Launch(launch);
   if (!chrome.ok()) return chrome.status();
   browser->chrome_ = std::move(chrome.value());
   Browser* self = browser.get();
@@ -140,7 +156,7 @@ void Browser::NewVisit(const VisitOptions& options, std::function<void(Visit*, S
                           cdp::JsonObject().Set("behavior", "deny").Set("browserContextId", id)
                               .Set("eventsEnabled", true).Build(),
                           [](Result<std::string>) {});
-        auto visit = std::make_unique<Visit>(*connection_, loop_, options, id, cookie_binding_);
+        auto visit = std::make_unique<Visit>(*connection_, loop_, options, id, cookie_binding_, guard_.get());
         Visit* v = visit.get();
         visits_[id] = std::move(visit);
         v->Prepare();

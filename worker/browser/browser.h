@@ -30,7 +30,10 @@ class Browser {
   // fires once with ok when visits can start, or with the failure;
   // `on_lost` fires once if the browser dies or the connection drops later,
   // after every active visit finished with what it had (browser_lost).
+  // Unless `egress` allows everything, Chromium goes out only through an
+  // EgressGuard the Browser starts and owns.
   static common::Result<std::unique_ptr<Browser>> Launch(cdp::LwsLoop& loop, const cdp::LaunchOptions& options,
+                                                         const common::AddressPolicy& egress,
                                                          std::function<void(common::Status)> on_ready,
                                                          std::function<void(common::Status)> on_lost);
   ~Browser();  // kills Chromium; active visits are dropped without on_done
@@ -71,6 +74,7 @@ class Browser {
   Visit* VisitForContext(const std::string& context_id);
 
   cdp::LwsLoop& loop_;
+  std::unique_ptr<egress::EgressGuard> guard_;  // outlives Chromium and every Visit
   std::unique_ptr<cdp::ChromeProcess> chrome_;
   std::unique_ptr<cdp::LwsTransport> transport_;
   std::unique_ptr<cdp::Connection> connection_;

@@ -7,6 +7,7 @@
 #include "cdp/json_object.h"
 #include "cdp/protocol/decode.h"
 #include "common/time.h"
+#include "common/url.h"
 #include "worker/browser/target_setup.h"
 #include "worker/instrument/cookie_hook.h"
 #include "worker/normalize/registrable_domain.h"
@@ -32,8 +33,9 @@ void Ignore(Result<std::string>) {}
 }  // namespace
 
 Visit::Visit(cdp::Connection& browser, common::Loop& loop, const VisitOptions& options,
-             std::string context_id, std::string cookie_binding)
+             std::string context_id, std::string cookie_binding, const egress::EgressGuard* guard)
     : browser_(browser),
+      guard_(guard),
       options_(options),
       context_id_(std::move(context_id)),
       cookie_binding_(std::move(cookie_binding)),
@@ -77,6 +79,7 @@ void Visit::Begin(VisitRecord seed, const VisitOptions& options, std::function<v
   begun_ = true;
   options_ = options;
   record_ = std::move(seed);
+  record_.private_network_guard = guard_ != nullptr;
   on_done_ = std::move(on_done);
   cookies_ = CookieLedger(record_.visit_id, record_.site);
   websockets_ = WebSocketTracker(record_.visit_id, record_.site, options_.websocket_payload_cap);
@@ -166,7 +169,10 @@ void Visit::Navigate() {
       [this, alive](Result<std::string> r) {
         if (!*alive || !r.ok()) return;  // the deadline decides; a hung navigate is a timeout
         auto nav = p::DecodeNavigate(r.value());
-        if (nav.ok() && !nav->error_text.empty()) lifecycle_.Fail(nav->error_text);
+        if (!nav.ok() || nav->error_text.empty()) return;
+        auto refusal = GuardRefusal(main_document_url_, nav->error_text);
+        if (!refusal) return lifecycle_.Fail(nav->error_text);
+        lifecycle_.Fail(refusal->blocked ? refusal->net_error + ": " + refusal->reason : refusal->net_error);
       },
       options_.timeout);
 }
@@ -208,6 +214,7 @@ std::string Visit::TargetUrl(const std::string& target_id) const {
 void Visit::Handle(Target& t, const p::RequestWillBeSent& e) {
   lifecycle_.OnActivity();
   if (!e.frame_id.empty() && !frames_.count(e.frame_id)) frames_[e.frame_id] = "";
+  if (&t == main_ && e.type == "Document" && e.frame_id == t.target_id) main_document_url_ = e.request.url;
   if (!t.tracker.OnRequestWillBeSent(e) || t.session == nullptr) return;
   ++pending_reads_;
   auto alive = alive_;
@@ -251,9 +258,32 @@ void Visit::Handle(Target& t, const p::LoadingFinished& e) {
   t.tracker.OnLoadingFinished(e);
 }
 
+// A connection the guard refused reaches Chromium as a SOCKS error: the
+// guard's account replaces it, so that a name that does not resolve still
+// reads net::ERR_NAME_NOT_RESOLVED, and a blocked one says why.
 void Visit::Handle(Target& t, const p::LoadingFailed& e) {
   lifecycle_.OnActivity();
-  t.tracker.OnLoadingFailed(e);
+  auto refusal = GuardRefusal(t.tracker.UrlOf(e.request_id), e.error_text);
+  if (!refusal) return t.tracker.OnLoadingFailed(e);
+  if (!refusal->blocked) {
+    p::LoadingFailed explained = e;
+    explained.error_text = refusal->net_error;
+    return t.tracker.OnLoadingFailed(explained);
+  }
+  ++record_.requests_blocked_by_guard;
+  t.tracker.OnLoadingFailed(e, refusal->reason);
+}
+
+std::optional<egress::Refusal> Visit::GuardRefusal(const std::string& url, const std::string& error_text) const {
+  if (guard_ == nullptr || url.empty()) return std::nullopt;
+  if (error_text.find("SOCKS") == std::string::npos && error_text.find("PROXY") == std::string::npos) {
+    return std::nullopt;
+  }
+  auto parsed = common::ParseUrl(url);
+  if (!parsed.ok()) return std::nullopt;
+  int port = parsed->port;
+  if (port == 0) port = (parsed->scheme == "https" || parsed->scheme == "wss") ? 443 : 80;
+  return guard_->RefusalOf(parsed->host, port);
 }
 
 void Visit::Handle(Target& t, const p::RequestServedFromCache& e) { t.tracker.OnServedFromCache(e); }

@@ -26,6 +26,7 @@
 #include "common/loop.h"
 #include "worker/browser/page_lifecycle.h"
 #include "worker/browser/visit_interaction.h"
+#include "worker/egress/egress_guard.h"
 #include "worker/instrument/api_calls.h"
 #include "worker/interact/interact_options.h"
 #include "worker/network/cookie_ledger.h"
@@ -48,9 +49,12 @@ struct VisitOptions {
 class Visit {
  public:
   // `cookie_binding` is the Runtime binding the instrumentation script
-  // (cookie writes and API use) reports through.
+  // (cookie writes and API use) reports through. `guard`, when the browser
+  // goes out through one, explains the connections it refused; it must
+  // outlive the visit.
   Visit(cdp::Connection& browser, common::Loop& loop, const VisitOptions& options,
-        std::string context_id, std::string cookie_binding);
+        std::string context_id, std::string cookie_binding,
+        const egress::EgressGuard* guard = nullptr);
   ~Visit();
   Visit(const Visit&) = delete;
   Visit& operator=(const Visit&) = delete;
@@ -108,11 +112,15 @@ class Visit {
   void Complete(std::vector<cdp::protocol::Cookie> jar);
   void EndSubscriptions();
   std::string TargetUrl(const std::string& target_id) const;
+  // The guard's account of a connection the browser reports failed through
+  // its proxy (`error_text` a SOCKS/proxy error), if it refused `url`'s.
+  std::optional<egress::Refusal> GuardRefusal(const std::string& url, const std::string& error_text) const;
   // Interaction (issue 4): what it may use of the visit's targets.
   std::vector<interact::Interactor::FrameTarget> InteractionFrames() const;
   interact::Interactor::SendFn SendToTarget();
 
   cdp::Connection& browser_;
+  const egress::EgressGuard* guard_;
   VisitOptions options_;
   VisitRecord record_;
   std::string context_id_;
@@ -122,6 +130,7 @@ class Visit {
   std::map<std::string, std::unique_ptr<Target>> targets_;  // by session id; kept after detach
   Target* main_ = nullptr;
   std::unordered_map<std::string, std::string> frames_;  // frame id -> last URL
+  std::string main_document_url_;  // the main frame's latest document request (redirects included)
   CookieLedger cookies_;
   WebSocketTracker websockets_;
   ApiCallLog api_calls_;

@@ -278,10 +278,11 @@ void RequestTracker::OnLoadingFinished(const p::LoadingFinished& e) {
   Close(it, e.timestamp);
 }
 
-void RequestTracker::OnLoadingFailed(const p::LoadingFailed& e) {
+void RequestTracker::OnLoadingFailed(const p::LoadingFailed& e, std::optional<std::string> blocked_by_guard) {
   auto it = open_.find(e.request_id);
   if (it == open_.end()) return;
   RequestRecord& r = it->second.record;
+  r.blocked_by_guard = std::move(blocked_by_guard);
   r.failed = true;  // canceled requests too: the page did not get the resource
   r.error_text = NonEmpty(e.error_text);
   if (!r.error_text && e.canceled) r.error_text = "canceled";

@@ -41,7 +41,9 @@ class RequestTracker {
   void OnResponseReceived(const cdp::protocol::ResponseReceived& e);
   void OnServedFromCache(const cdp::protocol::RequestServedFromCache& e);
   void OnLoadingFinished(const cdp::protocol::LoadingFinished& e);
-  void OnLoadingFailed(const cdp::protocol::LoadingFailed& e);
+  // `blocked_by_guard`: the egress guard's reason, when it refused the connection.
+  void OnLoadingFailed(const cdp::protocol::LoadingFailed& e,
+                       std::optional<std::string> blocked_by_guard = std::nullopt);
   // The getRequestPostData answer; nullopt when the browser could not give it.
   // `base64` bodies are decoded before the cap applies.
   void OnPostData(const std::string& request_id, std::optional<std::string> body, bool base64);

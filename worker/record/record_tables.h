@@ -70,7 +70,8 @@ struct FieldTable<VisitRecord> {
       Field("outcome", &R::outcome), Field("error", &R::error), Field("status", &R::status),
       Field("browser_version", &R::browser_version), Field("attempt", &R::attempt),
       Field("load_event_fired", &R::load_event_fired), Field("request_count", &R::request_count),
-      Field("cookie_count", &R::cookie_count), Field("title", &R::title),
+      Field("cookie_count", &R::cookie_count), Field("private_network_guard", &R::private_network_guard),
+      Field("requests_blocked_by_guard", &R::requests_blocked_by_guard), Field("title", &R::title),
       Field("tracker_data", &R::tracker_data), Field("page", &R::page),
       Field("landing_visit_id", &R::landing_visit_id));
 };
@@ -94,7 +95,7 @@ struct FieldTable<RequestRecord> {
       Field("post_data_size", &R::post_data_size),
       Field("encoded_data_length", &R::encoded_data_length), Field("wall_time", &R::wall_time),
       Field("duration_ms", &R::duration_ms), Field("failed", &R::failed),
-      Field("error_text", &R::error_text), Field("finished", &R::finished),
+      Field("error_text", &R::error_text), Field("blocked_by_guard", &R::blocked_by_guard), Field("finished", &R::finished),
       Field("from_cache", &R::from_cache), Field("from_service_worker", &R::from_service_worker),
       Field("third_party", &R::third_party), Field("filter_list", &R::filter_list),
       Field("filter_rule", &R::filter_rule), Field("tracker", &R::tracker));

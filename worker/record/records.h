@@ -31,6 +31,8 @@ struct VisitRecord {  // type "visit"
   int attempt = 1;
   bool load_event_fired = false;
   int64_t request_count = 0, cookie_count = 0;
+  bool private_network_guard = false;     // the browser went out through the egress guard
+  int64_t requests_blocked_by_guard = 0;  // of them, refused for their address
   std::optional<std::string> title;  // the main page's title at the end, when it has one
   std::map<std::string, std::string> tracker_data;  // source -> version of each list and database used
   int page = 0;  // 0: an entry URL; 1..N: the Nth subpage of landing_visit_id's page (--pages)
@@ -73,6 +75,8 @@ struct RequestRecord {  // type "request"
   std::optional<double> duration_ms;         // sent -> finished/failed
   bool failed = false;
   std::optional<std::string> error_text;     // net::ERR_...
+  // Why the private-network guard refused the connection ("127.0.0.1 (loopback 127.0.0.0/8)").
+  std::optional<std::string> blocked_by_guard;
   bool finished = false;                     // false: still in flight when the visit ended
   bool from_cache = false;
   bool from_service_worker = false;

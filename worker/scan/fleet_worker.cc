@@ -137,6 +137,14 @@ class FleetWorker {
     }
   }
 
+  // The worker's own flags decide what its browser may reach; a run's
+  // settings can only narrow which entry URLs it accepts, never widen it.
+  common::AddressPolicy EntryPolicy(const fleet::VisitSettings& settings) const {
+    common::AddressPolicy policy = options_.scan.egress;
+    policy.allow_private = policy.allow_private && settings.allow_private_targets;
+    return policy;
+  }
+
   void Take(const fleet::Batch& batch) {
     VisitOptions visit = options_.scan.visit;
     auto ms = [](double s) { return common::Duration(static_cast<int64_t>(s * 1000)); };
@@ -148,7 +156,7 @@ class FleetWorker {
     for (const auto& item : batch.items) {
       JobOrigin origin{batch.run, batch.batch_id, item.index};
       std::string id_prefix = batch.run + "-" + std::to_string(item.index);
-      auto parsed = common::CheckEntryUrl(item.url, batch.settings.allow_private_targets);
+      auto parsed = common::CheckEntryUrl(item.url, EntryPolicy(batch.settings));
       if (!parsed.ok()) {
         Refuse(origin, id_prefix, item, parsed.status().message());
         continue;

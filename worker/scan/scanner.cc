@@ -64,7 +64,7 @@ void Scanner::LaunchBrowser() {
   visits_this_browser_ = 0;
   over_memory_ = false;
   auto browser = Browser::Launch(
-      loop_, options_.launch,
+      loop_, options_.launch, options_.egress,
       [this](Status ready) {
         launching_ = false;
         if (!ready.ok()) {

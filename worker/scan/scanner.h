@@ -15,12 +15,16 @@
 #include <vector>
 
 #include "cdp/lws_loop.h"
+#include "common/private_address.h"
 #include "worker/browser/browser.h"
 
 namespace worker {
 
 struct ScanOptions {
   cdp::LaunchOptions launch;
+  // What the browser may reach: unless allow_private, every connection goes
+  // through an egress guard (worker/egress/) that enforces it.
+  common::AddressPolicy egress;
   VisitOptions visit;
   int concurrency = 4;
   int max_attempts = 2;
