@@ -13,7 +13,11 @@ The machines are shared and noisy (one run can be 30% off), so each
 concurrency is measured --repeat times, the two modes alternating which goes
 first; the verdict is the median of the per-pair CPU ratios.
 
-usage: bench/scan_bench.py [--build build] [--visits 200] [--concurrency 1,4,8] [--repeat 3]
+--guard adds a third mode, the scan with its private-network guard on (every
+connection through the egress guard, the fixture's loopback opened with
+--allow-network), and prints what the guard adds over the unguarded scan.
+
+usage: bench/scan_bench.py [--build build] [--visits 200] [--concurrency 1,4,8] [--repeat 3] [--guard]
 """
 import argparse
 import http.server
@@ -133,6 +137,8 @@ def main():
     ap.add_argument("--dwell", type=float, default=1.0, help="minimum dwell per visit, seconds")
     ap.add_argument("--bare-scan", action="store_true",
                     help="also run scan --interact none --no-tracker-data: what interaction and analysis add")
+    ap.add_argument("--guard", action="store_true",
+                    help="also run the scan with the private-network guard on: what the guard costs")
     args = ap.parse_args()
 
     server = Server(("127.0.0.1", 0), Handler)
@@ -156,12 +162,15 @@ def main():
                     "--allow-private-targets", "--concurrency", str(conc), "--min-dwell", str(args.dwell),
                     "--quiet-period", "0"] + [f"--chrome-flag={x}" for x in flags]
         nav_cmd = [navigate, urls_file, str(conc), str(int(args.dwell * 1000))] + [f"--chrome-flag={x}" for x in flags]
-        ratios, issue4 = [], []
+        guarded_cmd = [x for x in scan_cmd if x != "--allow-private-targets"] + ["--allow-network", "127.0.0.1/32"]
+        ratios, issue4, guard = [], [], []
         for rep in range(args.repeat):
             rows = {}
             modes = [("navigate", nav_cmd, "navigate_only"), ("scan", scan_cmd, "trackscan")]
             if args.bare_scan:
                 modes.append(("bare-scan", scan_cmd + ["--interact", "none", "--no-tracker-data"], "trackscan"))
+            if args.guard:
+                modes.append(("guarded", guarded_cmd, "trackscan"))
             for mode, cmd, who in (modes if rep % 2 == 0 else modes[::-1]):
                 wall, s, peak = run_measured(cmd, env)
                 own, chrome = s["self_cpu_s"], s["children_cpu_s"]
@@ -172,6 +181,8 @@ def main():
             ratios.append(rows["scan"] / rows["navigate"] - 1)
             if args.bare_scan:
                 issue4.append(rows["scan"] / rows["bare-scan"] - 1)
+            if args.guard:
+                guard.append(rows["guarded"] / rows["scan"] - 1)
         ratios.sort()
         print(f"{'':<10}{conc:>5}  recording adds {100 * ratios[len(ratios) // 2]:+.1f}% CPU over bare navigation "
               f"(median of {len(ratios)} pairs; each: {', '.join(f'{100 * r:+.1f}%' for r in ratios)})", flush=True)
@@ -179,6 +190,11 @@ def main():
             issue4.sort()
             print(f"{'':<10}{conc:>5}  interaction + analysis add {100 * issue4[len(issue4) // 2]:+.1f}% CPU over "
                   f"scan --interact none --no-tracker-data (each: {', '.join(f'{100 * r:+.1f}%' for r in issue4)})",
+                  flush=True)
+        if args.guard:
+            guard.sort()
+            print(f"{'':<10}{conc:>5}  the private-network guard adds {100 * guard[len(guard) // 2]:+.1f}% CPU "
+                  f"(trackscan + Chromium) over the unguarded scan (each: {', '.join(f'{100 * r:+.1f}%' for r in guard)})",
                   flush=True)
     with open(os.path.join(work, "out.jsonl")) as f:
         print(f"last scan wrote {sum(1 for _ in f)} records")
