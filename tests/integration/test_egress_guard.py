@@ -128,6 +128,20 @@ def test_entry_url_forms_reach_nothing(trackscan_bin, session_tmp, url):
         canary.close()
 
 
+def test_map_star_rules_do_not_capture_the_way_to_the_guard(trackscan_bin, session_tmp, fixture_web):
+    """Chromium applies its --host-resolver-rules to the proxy's own address
+    too: "MAP *" would send the browser's SOCKS connection to the mapped
+    server, and every visit would hang until its deadline."""
+    before = fixture_web.log_length()
+    code, stderr, records = guarded_scan(trackscan_bin, session_tmp, ["http://guard.test/?p=9"],
+                                         f"MAP * 127.0.0.1:{fixture_web.port}", "--allow-network", "127.0.0.1/32",
+                                         name="guard-map-star")
+    assert code == 0, stderr[-2000:]
+    visit = next(r for r in records if r["type"] == "visit")
+    assert visit["outcome"] == "ok" and visit["status"] == 200, visit
+    assert any(e.host == "guard.test" and e.path == "/" for e in fixture_web.entries_since(before))
+
+
 def test_allow_private_targets_turns_the_guard_off(trackscan_bin, session_tmp, fixture_web):
     canary = Canary("127.0.0.1")
     try:

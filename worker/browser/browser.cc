@@ -55,6 +55,10 @@ Result<std::unique_ptr<Browser>> Browser::Launch(cdp::LwsLoop& loop, const cdp::
     auto guard = egress::EgressGuard::Start({egress, std::move(rules.value())});
     if (!guard.ok()) return guard.status();
     browser->guard_ = std::move(guard.value());
+    // The guard applies the rules now; left to Chromium, "MAP * ..." would
+    // also send its connection to the guard itself elsewhere.
+    std::erase_if(launch.extra_flags,
+                  [](const std::string& flag) { return flag.rfind("--host-resolver-rules=", 0) == 0; });
     for (auto& flag : browser->guard_->ChromeFlags()) launch.extra_flags.push_back(flag);
   }
   auto chrome = cdp::ChromeProcess::Launch(launch);

@@ -168,7 +168,7 @@ struct Tunnel {
 
   void OnClientRead(ssize_t n, std::unique_ptr<char[]> buffer) {
     const char* data = buffer.get();
-    if (n == 0) return;
+    if (n == 0 || closing_after_write) return;
     if (n < 0) {
       if (n != UV_EOF || state != State::kRelaying) return Close();
       client_eof = true;
@@ -259,6 +259,7 @@ struct Tunnel {
     if (b[3] == 1) inet_ntop(AF_INET, b + 4, text, sizeof text), host = text;
     else if (b[3] == 4) inet_ntop(AF_INET6, b + 4, text, sizeof text), host = text;
     else host.assign(handshake, 5, b[4]);
+    if (host.empty() || host.find('\0') != std::string::npos) return Refuse(kHostUnreachable, std::nullopt);
     port = b[need - 2] << 8 | b[need - 1];
     early_data = handshake.substr(need);
     handshake.clear();
