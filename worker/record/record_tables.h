@@ -72,7 +72,8 @@ struct FieldTable<VisitRecord> {
       Field("load_event_fired", &R::load_event_fired), Field("request_count", &R::request_count),
       Field("cookie_count", &R::cookie_count), Field("title", &R::title),
       Field("tracker_data", &R::tracker_data), Field("page", &R::page),
-      Field("landing_visit_id", &R::landing_visit_id));
+      Field("landing_visit_id", &R::landing_visit_id), Field("decode_errors", &R::decode_errors),
+      Field("cookie_jar_error", &R::cookie_jar_error));
 };
 
 template <>
