@@ -9,7 +9,7 @@ import signal
 import subprocess
 import time
 
-from conftest import FAST, only, run_process, scan_command
+from conftest import FAST, only, processes_mentioning, run_process, scan_command
 
 REPLACEMENT = "\ufffd"
 
@@ -98,8 +98,12 @@ def test_scan_out_is_renamed_into_place_and_a_failed_write_leaves_the_old_file(
         os.remove(leftover)
     for profile in glob.glob(os.path.join(session_tmp, "trackscan-profile-*")):
         with open(os.path.join(profile, "trackscan.pid")) as f:
-            if int(f.read().strip() or 0) == proc.pid:
-                shutil.rmtree(profile, ignore_errors=True)
+            if int(f.read().strip() or 0) != proc.pid:
+                continue
+        deadline = time.time() + 15  # Chromium dies with trackscan (PDEATHSIG), its helpers a moment later
+        while processes_mentioning(profile) and time.time() < deadline:
+            time.sleep(0.2)
+        shutil.rmtree(profile, ignore_errors=True)
 
     # --out in a directory that does not exist: exit 1 before any browser starts.
     missing = os.path.join(out_dir, "no-such-dir", "records.jsonl")
