@@ -8,12 +8,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
+
+#include "common/log.h"
 
 namespace cdp {
 namespace {
@@ -129,6 +132,19 @@ std::vector<std::string> ChromeProcess::DefaultFlags() {
   return flags;
 }
 
+// Without its sandbox a compromised renderer runs with all our rights, as
+// root here: allowed (CI containers, a developer's box), never silent.
+void ChromeProcess::WarnIfUnsandboxed(const std::vector<std::string>& args) {
+  static bool warned = false;
+  if (warned || std::find(args.begin(), args.end(), "--no-sandbox") == args.end()) return;
+  warned = true;
+  common::LogWarn(std::string("SECURITY: Chromium runs WITHOUT its sandbox (--no-sandbox") +
+                  (geteuid() == 0 ? ", because trackscan runs as root" : ", as --chrome-flag asked") +
+                  "): a page that exploits the renderer gets this process's rights" +
+                  (geteuid() == 0 ? ", root's" : "") +
+                  ". Run trackscan as an unprivileged user (deploy/Dockerfile uses uid 10001).");
+}
+
 Result<std::unique_ptr<ChromeProcess>> ChromeProcess::Launch(const LaunchOptions& options) {
   if (access(options.chrome_path.c_str(), X_OK) != 0) {
     return Status::Unavailable("Chromium not found at " + options.chrome_path +
@@ -141,6 +157,7 @@ Result<std::unique_ptr<ChromeProcess>> ChromeProcess::Launch(const LaunchOptions
   if (Status s = WriteProfile(templ); !s.ok()) return s;
 
   std::vector<std::string> args = MergeFlags(DefaultFlags(), options.extra_flags);
+  WarnIfUnsandboxed(args);
   args.push_back("--user-data-dir=" + templ);
   args.push_back("about:blank");
   fs::path log = fs::path(templ) / "chrome.log";

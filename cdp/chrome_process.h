@@ -11,6 +11,7 @@
 #include <sys/types.h>
 #include <vector>
 
+#include "cdp/transport.h"
 #include "common/loop.h"
 #include "common/status.h"
 
@@ -21,6 +22,9 @@ struct LaunchOptions {
   std::string chrome_path = "/usr/lib/chromium/chromium";
   std::vector<std::string> extra_flags;  // appended last, so they can override ours
   common::Duration startup_timeout{20000};
+  // The longest CDP message taken from this browser (--cdp-message-cap); the
+  // caller's transport and Connection enforce it.
+  size_t max_message_bytes = kDefaultMaxMessageBytes;
 };
 
 class ChromeProcess {
@@ -41,6 +45,9 @@ class ChromeProcess {
 
   // The flags trackscan always passes (exposed for tests and --help).
   static std::vector<std::string> DefaultFlags();
+  // Logs a warning, once per process, when `args` (the flags Chromium gets)
+  // turn its sandbox off: as root, trackscan adds --no-sandbox itself.
+  static void WarnIfUnsandboxed(const std::vector<std::string>& args);
   // Removes profiles left by trackscan processes that no longer run (kill -9).
   static void RemoveStaleProfiles();
 

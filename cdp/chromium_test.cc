@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -63,14 +64,14 @@ struct Client {
 };
 
 // Connects to `ws_url` and waits for the handshake.
-void ConnectClient(Client& c, const std::string& ws_url) {
+void ConnectClient(Client& c, const std::string& ws_url, size_t max_message_bytes = kDefaultMaxMessageBytes) {
   auto loop = LwsLoop::Create();
   REQUIRE(loop.ok());
   c.loop = std::move(loop).value();
-  auto transport = LwsTransport::Connect(*c.loop, ws_url, [&c] { c.opened = true; });
+  auto transport = LwsTransport::Connect(*c.loop, ws_url, [&c] { c.opened = true; }, max_message_bytes);
   REQUIRE(transport.ok());
   c.transport = std::move(transport).value();
-  c.connection = std::make_unique<Connection>(*c.transport, *c.loop, Duration(60000));
+  c.connection = std::make_unique<Connection>(*c.transport, *c.loop, Duration(60000), max_message_bytes);
   c.connection->on_close = [&c](const CloseInfo& info) { c.closes.push_back(info); };
   REQUIRE(RunFor(*c.loop, Duration(10000), [&c] { return c.opened || !c.closes.empty(); }));
   REQUIRE(c.opened);
@@ -142,6 +143,36 @@ TEST_CASE("Chromium: commands, 30 MB replies, 20 MB commands, and a crash", "[cd
   }
   CHECK(c.closes.size() == 1);
   CHECK(c.connection->pending_count() == 0);
+}
+
+// The cap holds in the transport, as the message arrives: a reply over it
+// fails its command at once, and the connection goes on.
+TEST_CASE("Chromium: a reply over the message cap fails its command, the next one works", "[cdp][chromium]") {
+  if (!HaveChromium()) return;
+  auto chromium = LaunchChromium();
+  Client c;
+  ConnectClient(c, chromium->websocket_url(), 1 << 20);
+  size_t largest = 0;  // of the messages the transport delivered whole
+  auto deliver = c.transport->on_message;
+  c.transport->on_message = [&](std::string_view message) {
+    largest = std::max(largest, message.size());
+    deliver(message);
+  };
+  Session& page = AttachPage(c);
+  auto big = Call(*c.loop, page, "Runtime.evaluate",
+                  JsonObject().Set("expression", "'x'.repeat(3e6)").Set("returnByValue", true).Build());
+  REQUIRE_FALSE(big.ok());
+  CHECK(big.status().code() == Code::kDecode);
+  CHECK_THAT(big.status().message(), Catch::Contains("Runtime.evaluate") && Catch::Contains("--cdp-message-cap"));
+  CHECK(c.connection->oversized_messages() == 1);
+  CHECK(largest <= size_t{1} << 20);  // the transport dropped it, not the Connection
+  auto after = Call(*c.loop, page, "Runtime.evaluate",
+                    JsonObject().Set("expression", "'y'.repeat(500e3)").Set("returnByValue", true).Build());
+  REQUIRE(after.ok());
+  auto value = protocol::DecodeEvaluate(*after);
+  REQUIRE(value.ok());
+  CHECK(value->value_json.size() == 500002);
+  CHECK(c.closes.empty());
 }
 
 TEST_CASE("Chromium: Close() and destroying a live transport", "[cdp][chromium]") {

@@ -1,5 +1,7 @@
 #include "cdp/connection.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <utility>
 #include <vector>
@@ -68,6 +70,65 @@ json::error_code ParseEnvelope(json::Parser& parser, std::string_view message, a
   });
 }
 
+// The text after `{"key":` at the start of `head` (whitespace allowed), or
+// nullopt when the message does not start with that key.
+std::optional<std::string_view> AfterLeadingKey(std::string_view head, std::string_view key) {
+  auto skip_space = [&] {
+    while (!head.empty() && (head[0] == ' ' || head[0] == '\n' || head[0] == '\r' || head[0] == '\t')) {
+      head.remove_prefix(1);
+    }
+  };
+  auto take = [&](std::string_view token) {
+    skip_space();
+    if (head.substr(0, token.size()) != token) return false;
+    head.remove_prefix(token.size());
+    return true;
+  };
+  if (!take("{") || !take("\"") || !take(key) || head.empty() || head[0] != '"') return std::nullopt;
+  head.remove_prefix(1);
+  if (!take(":")) return std::nullopt;
+  skip_space();
+  return head;
+}
+
+std::optional<int64_t> LeadingId(std::string_view head) {
+  auto rest = AfterLeadingKey(head, "id");
+  if (!rest || rest->empty() || !std::isdigit(static_cast<unsigned char>((*rest)[0]))) return std::nullopt;
+  int64_t id = 0;
+  for (size_t i = 0; i < rest->size() && i < 18 && std::isdigit(static_cast<unsigned char>((*rest)[i])); ++i) {
+    id = id * 10 + ((*rest)[i] - '0');
+  }
+  return id;
+}
+
+// A plain string value (CDP method names and session ids have no escapes).
+std::optional<std::string> QuotedPrefix(std::string_view text) {
+  if (text.empty() || text[0] != '"') return std::nullopt;
+  const size_t end = text.find('"', 1);
+  if (end == std::string_view::npos || text.substr(1, end - 1).find('\\') != std::string_view::npos) {
+    return std::nullopt;
+  }
+  return std::string(text.substr(1, end - 1));
+}
+
+std::optional<std::string> LeadingString(std::string_view head, std::string_view key) {
+  auto rest = AfterLeadingKey(head, key);
+  return rest ? QuotedPrefix(*rest) : std::nullopt;
+}
+
+// The "sessionId" Chromium appends as the last key of a flat session's message.
+std::optional<std::string> TrailingSessionId(std::string_view tail) {
+  constexpr std::string_view kKey = "\"sessionId\":";
+  const size_t at = tail.rfind(kKey);
+  if (at == std::string_view::npos) return std::nullopt;
+  std::string_view rest = tail.substr(at + kKey.size());
+  auto value = QuotedPrefix(rest);
+  if (!value || rest.substr(value->size() + 2).find_first_not_of(" \n\r\t}") != std::string_view::npos) {
+    return std::nullopt;
+  }
+  return value;
+}
+
 void AppendJsonString(std::string& out, std::string_view s) {
   out += '"';
   for (char c : s) {
@@ -105,17 +166,21 @@ std::string BuildCommand(int64_t id, std::string_view session_id, std::string_vi
 
 }  // namespace
 
-Connection::Connection(Transport& transport, common::Loop& loop, common::Duration default_timeout)
+Connection::Connection(Transport& transport, common::Loop& loop, common::Duration default_timeout,
+                       size_t max_message_bytes)
     : transport_(transport),
       loop_(loop),
       default_timeout_(default_timeout),
+      max_message_bytes_(max_message_bytes),
       parser_(std::make_unique<Parser>()) {
   transport_.on_message = [this](std::string_view message) { OnMessage(message); };
+  transport_.on_oversized = [this](const OversizedMessage& message) { OnOversized(message); };
   transport_.on_close = [this](const CloseInfo& info) { OnClose(info); };
 }
 
 Connection::~Connection() {
   transport_.on_message = nullptr;
+  transport_.on_oversized = nullptr;
   transport_.on_close = nullptr;
   *alive_ = false;
   if (!closed_) {
@@ -145,8 +210,9 @@ void Connection::SendInternal(std::string_view session_id, std::string_view meth
   }
   const int64_t id = next_id_++;
   const common::Duration limit = timeout.value_or(default_timeout_);
-  pending_.emplace(id, Pending{std::string(method), std::string(session_id), loop_.Now() + limit,
-                               limit, std::move(done)});
+  const common::TimePoint deadline = loop_.Now() + limit;
+  pending_.emplace(id, Pending{std::string(method), std::string(session_id), deadline, limit, std::move(done)});
+  deadlines_.emplace(deadline, id);
   transport_.Send(BuildCommand(id, session_id, method, params_json));
   ArmTimer();
 }
@@ -184,8 +250,7 @@ void Connection::DestroySession(const std::string& session_id) {
       ++p;
       continue;
     }
-    failed.push_back(std::move(p->second));
-    p = pending_.erase(p);
+    failed.push_back(TakePending(p++));
   }
   ArmTimer();
   for (Pending& p : failed) {
@@ -212,20 +277,30 @@ void Connection::OnMessage(std::string_view message) {
     std::fputc('\n', trace);
     std::fflush(trace);
   }
+  if (message.size() > max_message_bytes_) {
+    const size_t peek = std::min(message.size(), kOversizedPeekBytes);
+    return OnOversized(OversizedMessage{message.size(), std::string(message.substr(0, peek)),
+                                        std::string(message.substr(message.size() - peek))});
+  }
+  std::weak_ptr<bool> alive = alive_;
   Envelope env;
   if (auto err = ParseEnvelope(*parser_, message, env)) {
-    return CountDropped(env.method, Status::Decode(simdjson::error_message(err)));
+    CountDropped(env.method, Status::Decode(simdjson::error_message(err)));
+  } else if (env.has_id) {
+    CompleteCommand(env);
+  } else if (env.method.empty()) {
+    CountDropped("", Status::Decode("neither id nor method"));
+  } else {
+    DispatchEvent(env);
   }
-  if (env.has_id) return CompleteCommand(env);
-  if (env.method.empty()) return CountDropped("", Status::Decode("neither id nor method"));
-  DispatchEvent(env);
+  if (!alive.lock()) return;  // a callback or handler destroyed this Connection
+  json::ReleaseIfLarge(*parser_);
 }
 
 void Connection::CompleteCommand(const Envelope& env) {
   auto it = pending_.find(env.id);
   if (it == pending_.end()) return;  // late reply to a command that timed out
-  Pending p = std::move(it->second);
-  pending_.erase(it);
+  Pending p = TakePending(it);
   ArmTimer();
   if (env.has_error) {
     p.done(Status::Protocol(std::to_string(env.error_code) + ": " + std::string(env.error_message)));
@@ -242,7 +317,10 @@ void Connection::DispatchEvent(const Envelope& env) {
     if (session == nullptr) return;  // detached already; its events no longer matter
   }
   auto event = protocol::DecodeEvent(env.method, env.params.empty() ? "{}" : env.params);
-  if (!event.ok()) return CountDropped(env.method, event.status());
+  if (!event.ok()) {
+    CountDropped(env.method, event.status());
+    return DispatchFailure(env.method, env.session_id, event.status());
+  }
   // A handler may DestroySession(session): the graveyard keeps it alive.
   if (session != nullptr) return session->Dispatch(env.method, *event);
   if (on_event) on_event(*event);
@@ -257,6 +335,35 @@ void Connection::CountDropped(std::string_view method, const Status& why) {
   }
 }
 
+void Connection::DispatchFailure(std::string_view method, std::string_view session_id, const Status& why) {
+  const protocol::Event failed = protocol::DecodeFailed{std::string(method), why.ToString()};
+  if (session_id.empty()) {
+    if (on_event) on_event(failed);
+    return;
+  }
+  if (Session* session = FindSession(session_id)) session->Dispatch(method, failed);
+}
+
+// Chromium writes a reply as {"id":N,"result":...} and an event as
+// {"method":"...","params":...,"sessionId":"..."}: the ends say which it was.
+void Connection::OnOversized(const OversizedMessage& message) {
+  ++oversized_;
+  const std::string why = "a message of " + std::to_string(message.size) + " bytes is over the CDP message cap of " +
+                          std::to_string(max_message_bytes_) + " bytes (--cdp-message-cap)";
+  if (std::optional<int64_t> id = LeadingId(message.head)) {
+    auto it = pending_.find(*id);
+    if (it == pending_.end()) return CountDropped("", Status::Decode("reply to a finished command: " + why));
+    Pending p = TakePending(it);
+    ArmTimer();
+    CountDropped(p.method, Status::Decode("its reply: " + why));
+    return p.done(Status::Decode(p.method + ": its reply was dropped: " + why));
+  }
+  const std::string method = LeadingString(message.head, "method").value_or("");
+  const std::string session_id = TrailingSessionId(message.tail).value_or("");
+  CountDropped(method, Status::Decode(why));
+  if (protocol::IsKnownEvent(method)) DispatchFailure(method, session_id, Status::Decode(method + ": " + why));
+}
+
 void Connection::OnClose(const CloseInfo& info) {
   if (closed_) return;
   closed_ = true;
@@ -269,21 +376,25 @@ void Connection::FailAll(const Status& why) {
   if (timer_) loop_.CancelTimer(*timer_);
   timer_.reset();
   std::map<int64_t, Pending> failed = std::exchange(pending_, {});
+  deadlines_.clear();
   for (auto& [id, p] : failed) {
     p.done(Status::ConnectionClosed(p.method + ": " + why.message()));
   }
 }
 
+Connection::Pending Connection::TakePending(std::map<int64_t, Pending>::iterator it) {
+  deadlines_.erase({it->second.deadline, it->first});
+  Pending p = std::move(it->second);
+  pending_.erase(it);
+  return p;
+}
+
+// Takes the overdue commands from the front of the deadline index.
 void Connection::ExpireOverdue() {
   const common::TimePoint now = loop_.Now();
   std::vector<Pending> overdue;
-  for (auto it = pending_.begin(); it != pending_.end();) {
-    if (it->second.deadline > now) {
-      ++it;
-      continue;
-    }
-    overdue.push_back(std::move(it->second));
-    it = pending_.erase(it);
+  while (!deadlines_.empty() && deadlines_.begin()->first <= now) {
+    overdue.push_back(TakePending(pending_.find(deadlines_.begin()->second)));
   }
   ArmTimer();
   for (Pending& p : overdue) {
@@ -293,13 +404,12 @@ void Connection::ExpireOverdue() {
 
 // Keeps one loop timer armed for the earliest deadline.
 void Connection::ArmTimer() {
-  if (pending_.empty() || closed_) {
+  if (deadlines_.empty() || closed_) {
     if (timer_) loop_.CancelTimer(*timer_);
     timer_.reset();
     return;
   }
-  common::TimePoint earliest = pending_.begin()->second.deadline;
-  for (const auto& [id, p] : pending_) earliest = std::min(earliest, p.deadline);
+  const common::TimePoint earliest = deadlines_.begin()->first;
   if (timer_ && timer_due_ <= earliest) return;  // it fires first and re-arms
   if (timer_) loop_.CancelTimer(*timer_);
   const auto delay = std::chrono::ceil<common::Duration>(earliest - loop_.Now());

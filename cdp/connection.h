@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -26,8 +27,12 @@ namespace cdp {
 
 class Connection {
  public:
-  Connection(Transport& transport, common::Loop& loop, common::Duration default_timeout);
-  Connection(Transport&&, common::Loop&, common::Duration) = delete;
+  // Messages longer than `max_message_bytes` are dropped and counted; a
+  // command whose reply is dropped fails with kDecode at once. The Transport
+  // should enforce the same cap while it reassembles (LwsTransport does).
+  Connection(Transport& transport, common::Loop& loop, common::Duration default_timeout,
+             size_t max_message_bytes = kDefaultMaxMessageBytes);
+  Connection(Transport&&, common::Loop&, common::Duration, size_t = 0) = delete;
   ~Connection();  // fails every pending command with kConnectionClosed
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -44,7 +49,11 @@ class Connection {
 
   bool closed() const { return closed_; }
   size_t pending_count() const { return pending_.size(); }
-  uint64_t dropped_messages() const { return dropped_; }  // undecodable, counted and skipped
+  // Messages dropped: undecodable ones and those over the cap, counted and
+  // logged on stderr. An event among them still reaches its session (or
+  // on_event) as a protocol::DecodeFailed.
+  uint64_t dropped_messages() const { return dropped_; }
+  uint64_t oversized_messages() const { return oversized_; }  // of which over the cap
 
   // Browser-level events (messages without sessionId).
   EventHandler on_event;
@@ -69,22 +78,31 @@ class Connection {
   void CompleteCommand(const Envelope& envelope);
   void DispatchEvent(const Envelope& envelope);
   void CountDropped(std::string_view method, const common::Status& why);
+  void OnOversized(const OversizedMessage& message);
+  // Tells the event's session (or on_event) that it was lost.
+  void DispatchFailure(std::string_view method, std::string_view session_id, const common::Status& why);
   void OnClose(const CloseInfo& info);
   void ExpireOverdue();
   void ArmTimer();
   void FailAll(const common::Status& why);
+  // Removes a command from both indexes; O(log n).
+  Pending TakePending(std::map<int64_t, Pending>::iterator it);
 
   Transport& transport_;
   common::Loop& loop_;
   common::Duration default_timeout_;
   int64_t next_id_ = 1;
   std::map<int64_t, Pending> pending_;
+  // The same commands by (deadline, id), earliest first: the timer and the
+  // expiry read the front, so a send or a reply costs O(log n), not a scan.
+  std::set<std::pair<common::TimePoint, int64_t>> deadlines_;
   std::unordered_map<std::string, std::unique_ptr<Session>> sessions_;
   std::optional<common::TimerId> timer_;
   common::TimePoint timer_due_{};
   bool closed_ = false;
   std::string close_reason_;  // "code 4321: proxy unavailable", once closed
-  uint64_t dropped_ = 0;
+  size_t max_message_bytes_;
+  uint64_t dropped_ = 0, oversized_ = 0;
   // Destroyed sessions wait here until the loop's next turn, so a handler may
   // destroy the session whose event it is handling.
   std::vector<std::unique_ptr<Session>> graveyard_;

@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <ctime>
 #include <fstream>
 #include <map>
 #include <string>
@@ -84,6 +85,57 @@ TEST_CASE("a command past its deadline times out once and its late reply is igno
   CHECK(f.connection.dropped_messages() == 0);
 }
 
+TEST_CASE("commands with mixed timeouts expire in deadline order and each at its own deadline", "[cdp]") {
+  Fixture f;
+  std::vector<std::string> expired;  // "method@ms" when timed out, "method=ok@ms" when answered
+  auto start = f.loop.Now();
+  auto record = [&](std::string name) {
+    return [&, name](common::Result<std::string> r) {
+      auto at = std::chrono::duration_cast<Duration>(f.loop.Now() - start).count();
+      const std::string how = r.ok() ? "=ok" : r.status().code() == Code::kTimeout ? "" : "=?";
+      expired.push_back(name + how + "@" + std::to_string(at));
+    };
+  };
+  f.connection.Send("A", "{}", record("A"), Duration(300));
+  f.connection.Send("B", "{}", record("B"), Duration(100));
+  f.connection.Send("C", "{}", record("C"));  // the default, 1000 ms
+  f.loop.Advance(Duration(50));
+  f.connection.Send("D", "{}", record("D"), Duration(100));  // due at 150
+  f.connection.Send("E", "{}", record("E"), Duration(100));  // due at 150 too, after D
+  f.transport.Deliver(R"({"id":)" + std::to_string(f.transport.IdOf(0)) + R"(,"result":{}})");  // A answered
+  f.loop.Advance(Duration(2000));
+  CHECK(expired == std::vector<std::string>{"A=ok@50", "B@100", "D@150", "E@150", "C@1000"});
+  CHECK(f.connection.pending_count() == 0);
+  CHECK(f.loop.timer_count() == 0);
+}
+
+// Each send and each reply used to scan every pending command for the
+// earliest deadline: 40k pending commands took seconds of CPU. Now a send or
+// a reply costs O(log n); the bound is loose enough for sanitizer builds.
+TEST_CASE("many pending commands: sends, replies and expiry stay sub-quadratic", "[cdp]") {
+  constexpr int kCommands = 40000;
+  Fixture f;
+  int answered = 0, timed_out = 0;
+  const std::clock_t cpu_start = std::clock();
+  for (int i = 0; i < kCommands; ++i) {
+    f.connection.Send("Network.getRequestPostData", "{}",
+                      [&](common::Result<std::string> r) { r.ok() ? ++answered : ++timed_out; },
+                      Duration(500 + (i * 7919) % 1000));
+  }
+  for (int i = 0; i < kCommands; i += 2) {  // every other one answered, out of order
+    const int n = (i * 4099) % kCommands / 2 * 2;
+    f.transport.Deliver(R"({"id":)" + std::to_string(f.transport.IdOf(static_cast<size_t>(n))) +
+                        R"(,"result":{}})");
+  }
+  f.loop.Advance(Duration(2000));
+  const double cpu_s = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
+  CHECK(answered + timed_out == kCommands);
+  CHECK(f.connection.pending_count() == 0);
+  CHECK(f.loop.timer_count() == 0);
+  INFO("CPU seconds: " << cpu_s);
+  CHECK(cpu_s < 1.0);
+}
+
 TEST_CASE("a reply completes its command with the raw result JSON", "[cdp]") {
   Fixture f;
   Outcome version;
@@ -159,7 +211,11 @@ TEST_CASE("undecodable messages are dropped and counted, later ones still route"
   Fixture f;
   Session& page = f.connection.CreateSession("S1");
   int events = 0;
-  page.On("Network", [&](const protocol::Event&) { ++events; });
+  std::vector<std::string> failed;  // the events that reached the session undecoded
+  page.On("Network", [&](const protocol::Event& e) {
+    if (auto* lost = std::get_if<protocol::DecodeFailed>(&e)) return failed.push_back(lost->method);
+    ++events;
+  });
   f.transport.Deliver("not json at all");
   f.transport.Deliver(R"(["an","array"])");
   f.transport.Deliver(R"({"params":{}})");  // neither id nor method
@@ -168,6 +224,8 @@ TEST_CASE("undecodable messages are dropped and counted, later ones still route"
   f.transport.Deliver(R"({"method":"Network.dataReceived","params":{"requestId":"R1"},"sessi)");
   CHECK(f.connection.dropped_messages() == 6);
   CHECK(events == 0);
+  // The two whose session and method were readable tell the session they were lost.
+  CHECK(failed == std::vector<std::string>{"Network.loadingFinished", "Network.loadingFinished"});
 
   f.transport.Deliver(R"({"method":"Network.loadingFinished","params":{"requestId":"R1"},"sessionId":"S1"})");
   CHECK(events == 1);
@@ -175,6 +233,55 @@ TEST_CASE("undecodable messages are dropped and counted, later ones still route"
   f.connection.Send("Browser.getVersion", "{}", version.Callback());
   f.transport.Deliver(R"({"id":1,"result":{}})");
   CHECK(version.calls() == 1);
+}
+
+TEST_CASE("a reply over the message cap fails its command at once; an event over it reaches its session as lost",
+          "[cdp]") {
+  ScriptedTransport transport;
+  FakeLoop loop;
+  Connection connection(transport, loop, Duration(60000), 1 << 20);
+  Session& page = connection.CreateSession("S1");
+  std::vector<protocol::DecodeFailed> lost;
+  int decoded = 0;
+  page.On("Network", [&](const protocol::Event& e) {
+    if (auto* failed = std::get_if<protocol::DecodeFailed>(&e)) return lost.push_back(*failed);
+    ++decoded;
+  });
+  Outcome big, small;
+  page.Send("Runtime.evaluate", "{}", big.Callback());
+  page.Send("Runtime.evaluate", "{}", small.Callback());
+  const std::string huge(2 << 20, 'x');
+  // A transport with the same cap reports the message without delivering it.
+  transport.on_oversized(OversizedMessage{
+      (2 << 20) + 100, R"({"id":)" + std::to_string(transport.IdOf(0)) + R"(,"result":{"result":{"value":"xxxx)",
+      R"(xxxx"}},"sessionId":"S1"})"});
+  REQUIRE(big.calls() == 1);  // not after the 60 s timeout
+  CHECK(big.code() == Code::kDecode);
+  CHECK_THAT(big.message(), Catch::Contains("Runtime.evaluate") && Catch::Contains("2097252 bytes") &&
+                                Catch::Contains("--cdp-message-cap"));
+  CHECK(small.calls() == 0);
+  CHECK(connection.pending_count() == 1);
+
+  // One that reaches the Connection whole (a transport without a cap) is dropped the same way.
+  transport.Deliver(R"({"id":)" + std::to_string(transport.IdOf(1)) + R"(,"result":{"v":")" + huge + R"("}})");
+  REQUIRE(small.calls() == 1);
+  CHECK(small.code() == Code::kDecode);
+  CHECK(connection.pending_count() == 0);
+
+  transport.Deliver(R"({"method":"Network.webSocketFrameReceived","params":{"requestId":"W1","response":)"
+                    R"({"opcode":1,"payloadData":")" + huge + R"("}},"sessionId":"S1"})");
+  REQUIRE(lost.size() == 1);
+  CHECK(lost[0].method == "Network.webSocketFrameReceived");
+  CHECK_THAT(lost[0].error, Catch::Contains("over the CDP message cap"));
+  CHECK(connection.dropped_messages() == 3);
+  CHECK(connection.oversized_messages() == 3);
+
+  // Later messages route as before; a late reply whose command is gone is only counted.
+  transport.Deliver(R"({"method":"Network.loadingFinished","params":{"requestId":"R1"},"sessionId":"S1"})");
+  CHECK(decoded == 1);
+  transport.on_oversized(OversizedMessage{(2 << 20) + 1, R"({"id":999,"result":)", "}"});
+  CHECK(connection.oversized_messages() == 4);
+  CHECK(lost.size() == 1);
 }
 
 TEST_CASE("DestroySession fails that session's commands with kTargetClosed", "[cdp]") {

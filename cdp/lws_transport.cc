@@ -2,6 +2,7 @@
 
 #include <libwebsockets.h>
 
+#include <algorithm>
 #include <cstring>
 #include <utility>
 #include <vector>
@@ -85,9 +86,11 @@ int LwsTransportCallbacks::Callback(lws* wsi, lws_callback_reasons reason, void*
 
 common::Result<std::unique_ptr<LwsTransport>> LwsTransport::Connect(LwsLoop& loop,
                                                                      const std::string& ws_url,
-                                                                     std::function<void()> on_open) {
+                                                                     std::function<void()> on_open,
+                                                                     size_t max_message_bytes) {
   std::unique_ptr<LwsTransport> transport(new LwsTransport(loop));
   transport->on_open_ = std::move(on_open);
+  transport->max_message_bytes_ = max_message_bytes;
   common::Status status = transport->StartConnect(ws_url);
   if (!status.ok()) return status;
   return transport;
@@ -169,13 +172,50 @@ void LwsTransport::OnEstablished() {
   }
 }
 
+// A message over the cap is not kept: only its size and both ends, so a
+// page cannot make us buffer more than the cap.
 void LwsTransport::OnReceive(lws* wsi, const char* data, size_t len) {
-  if (incoming_done_) incoming_.clear();  // keeps the capacity of earlier messages
+  if (incoming_done_) {
+    incoming_.clear();
+    incoming_size_ = 0;
+    oversized_.reset();
+  }
   incoming_done_ = false;
-  incoming_.append(data, len);
+  incoming_size_ += len;
+  std::string_view chunk(data, len);
+  if (!oversized_ && incoming_size_ > max_message_bytes_) {
+    oversized_.emplace();
+    oversized_->head = incoming_.substr(0, kOversizedPeekBytes);
+    oversized_->tail = incoming_.size() > kOversizedPeekBytes ? incoming_.substr(incoming_.size() - kOversizedPeekBytes)
+                                                              : incoming_;
+    std::string().swap(incoming_);  // frees it (assigning an empty string would keep it)
+  }
+  if (oversized_) {
+    std::string& head = oversized_->head;
+    std::string& tail = oversized_->tail;
+    head.append(chunk.substr(0, kOversizedPeekBytes - std::min(head.size(), kOversizedPeekBytes)));
+    tail.append(chunk.substr(chunk.size() - std::min(chunk.size(), kOversizedPeekBytes)));
+    if (tail.size() > kOversizedPeekBytes) tail.erase(0, tail.size() - kOversizedPeekBytes);
+  } else {
+    incoming_.append(chunk);
+  }
   if (!lws_is_final_fragment(wsi) || lws_remaining_packet_payload(wsi) != 0) return;
   incoming_done_ = true;
-  if (on_message) on_message(incoming_);  // may destroy this: touch nothing after
+  DeliverIncoming();  // may destroy this: touch nothing after
+}
+
+void LwsTransport::DeliverIncoming() {
+  std::weak_ptr<bool> alive = alive_;
+  if (oversized_) {
+    oversized_->size = incoming_size_;
+    const OversizedMessage dropped = std::move(*oversized_);
+    oversized_.reset();
+    if (on_oversized) on_oversized(dropped);
+    return;
+  }
+  if (on_message) on_message(incoming_);
+  // A big message's buffer is not kept for the next, small ones.
+  if (alive.lock() && incoming_.capacity() > (size_t{1} << 20)) std::string().swap(incoming_);
 }
 
 // One queued message per call. A big message that the socket cannot take at

@@ -1,12 +1,15 @@
 // LwsTransport: a CDP Transport over a libwebsockets client connection.
-// Reassembles fragmented messages (tens of MB are fine), queues sends and
-// writes one message per WRITEABLE callback. Sends no Origin header, so
+// Reassembles fragmented messages up to a cap (tens of MB are fine; a longer
+// one is dropped as it arrives and reported through on_oversized), queues
+// sends and writes one message per WRITEABLE callback. The reassembly buffer
+// goes back to empty after a message over 1 MiB. Sends no Origin header, so
 // Chromium needs no --remote-allow-origins. Loop thread only; the LwsLoop
 // must outlive the transport.
 #pragma once
 
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "cdp/lws_loop.h"
@@ -22,8 +25,10 @@ class LwsTransport final : public Transport {
   // Starts connecting to `ws_url` (ws://host:port/path). `on_open` fires once
   // the handshake completes; on failure on_close fires instead. kInvalidArgument
   // for a URL lws cannot parse.
+  // Messages over `max_message_bytes` are dropped (on_oversized).
   static common::Result<std::unique_ptr<LwsTransport>> Connect(LwsLoop& loop, const std::string& ws_url,
-                                                               std::function<void()> on_open);
+                                                               std::function<void()> on_open,
+                                                               size_t max_message_bytes = kDefaultMaxMessageBytes);
   ~LwsTransport() override;  // closes without firing on_close
 
   void Send(std::string message) override;
@@ -43,8 +48,12 @@ class LwsTransport final : public Transport {
   lws* wsi_ = nullptr;
   std::function<void()> on_open_;
   std::string address_, host_, path_;
+  size_t max_message_bytes_ = kDefaultMaxMessageBytes;
   std::string incoming_;             // fragments of the current message
   bool incoming_done_ = true;        // incoming_ holds a delivered message
+  size_t incoming_size_ = 0;         // bytes of the current message so far
+  std::optional<OversizedMessage> oversized_;  // the current message is over the cap
+  void DeliverIncoming();
   std::deque<std::string> outgoing_;  // each with LWS_PRE bytes of headroom
   bool connecting_ = true;           // inside lws_client_connect_via_info or handshaking
   bool in_connect_call_ = false;     // failures seen here are reported later, via Post

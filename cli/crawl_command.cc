@@ -180,10 +180,7 @@ class Fleet {
 
 Status Export(fleet::RedisClient& redis, const RunInfo& run, const CrawlOptions& options, std::string* path) {
   *path = !options.out.empty() ? options.out : run.name + "." + options.format;
-  std::ofstream out(*path);
-  if (!out) return Status::InvalidArgument("cannot write " + *path);
-  auto written = options.format == "csv" ? ExportCsv(redis, run, out) : ExportJsonl(redis, run.name, out);
-  return written.ok() ? Status::Ok() : written.status();
+  return fleet::ExportToFile(redis, run, options.format, *path);
 }
 
 void PrintSummary(fleet::RedisClient& redis, const RunInfo& run, const std::string& path) {
@@ -309,11 +306,11 @@ int RunCrawlCommand(CrawlOptions options) {
     code = 1;
   } else {
     std::string path;
-    if (Status s = Export(*redis.value(), run, options, &path); !s.ok()) {
+    Status s = Export(*redis.value(), run, options, &path);
+    if (s.ok() || s.code() == common::Code::kDecode) PrintSummary(*redis.value(), run, path);  // written, maybe incomplete
+    if (!s.ok()) {
       std::cerr << "trackscan: export failed: " << s.message() << "\n";
       code = 1;
-    } else {
-      PrintSummary(*redis.value(), run, path);
     }
   }
   redis.value().reset();

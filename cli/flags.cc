@@ -29,6 +29,10 @@ void AddVisitFlags(CLI::App& app, worker::ScanOptions& o, VisitFlags& v) {
       ->capture_default_str();
   app.add_option("--websocket-payload-cap", o.visit.websocket_payload_cap,
                  "Keep at most BYTES of each WebSocket frame")->capture_default_str();
+  app.add_option("--cdp-message-cap", o.launch.max_message_bytes,
+                 "Drop any DevTools message from Chromium longer than BYTES (counted in the visit's "
+                 "decode_errors; a command whose reply is dropped fails)")
+      ->check(CLI::Range(size_t{1} << 20, size_t{1} << 30))->capture_default_str();
   app.add_option("--pages", o.subpages,
                  "Also visit up to N same-site links of each entry page, each as a visit of its own")
       ->check(CLI::Range(0, 100))->capture_default_str();

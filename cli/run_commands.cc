@@ -1,6 +1,5 @@
 // The subcommands on runs kept in Redis: submit, status, export and delete.
 // Each opens one Redis connection, does its work and exits.
-#include <fstream>
 #include <functional>
 #include <iostream>
 #include <memory>
@@ -79,18 +78,10 @@ int Delete(fleet::RunStore& store, const fleet::RunInfo& run) {
   return 0;
 }
 
+// Exits 1 when a damaged visit was left out (named on stderr), or the file could not be written.
 int Export(const RunFlags& f, fleet::RedisClient& redis, const fleet::RunInfo& run) {
-  std::ofstream file;
-  std::ostream* out = &std::cout;
-  if (f.export_out != "-") {
-    file.open(f.export_out);
-    if (!file) return Fail("cannot write " + f.export_out, 1);
-    out = &file;
-  }
-  auto written = f.export_format == "csv" ? fleet::ExportCsv(redis, run, *out)
-                                          : fleet::ExportJsonl(redis, f.run, *out);
-  if (!written.ok()) return Fail(written.status().message(), 1);
-  return 0;
+  common::Status exported = fleet::ExportToFile(redis, run, f.export_format, f.export_out);
+  return exported.ok() ? 0 : Fail(exported.message(), 1);
 }
 
 }  // namespace

@@ -1,10 +1,10 @@
 #include "cli/scan_command.h"
 
 #include <cstdio>
-#include <cstring>
 #include <iostream>
 #include <random>
 
+#include "common/output_file.h"
 #include "common/process_stats.h"
 #include "common/stop_signal.h"
 #include "common/url_list.h"
@@ -73,9 +73,10 @@ int RunScanCommand(ScanCommandOptions options) {
     std::cerr << "trackscan: " << targets.status().message() << "\n";
     return 2;
   }
-  std::FILE* out = options.out == "-" ? stdout : std::fopen(options.out.c_str(), "w");
-  if (!out) {
-    std::cerr << "trackscan: cannot write " << options.out << ": " << std::strerror(errno) << "\n";
+  // Written under a temporary name and renamed at the end: --out is never half a scan.
+  auto out = common::OutputFile::Open(options.out);
+  if (!out.ok()) {
+    std::cerr << "trackscan: " << out.status().message() << "\n";
     return 1;
   }
   auto loop = cdp::LwsLoop::Create();
@@ -87,7 +88,7 @@ int RunScanCommand(ScanCommandOptions options) {
   cdp::ChromeProcess::RemoveStaleProfiles();
   if (options.scan.scan_id.empty()) options.scan.scan_id = RandomScanId();
 
-  RecordWriter writer(out);
+  RecordWriter writer(out.value()->file());
   ScanSummary summary;
   common::Status write_status;
   common::Status status;
@@ -99,7 +100,9 @@ int RunScanCommand(ScanCommandOptions options) {
     status = scanner.Run(targets.value());
   }  // Chromium is shut down and reaped here, so its CPU is in the rusage below
 
-  if (out != stdout) std::fclose(out);
+  if (common::Status committed = out.value()->Commit(); !committed.ok() && write_status.ok()) {
+    write_status = committed;
+  }
   common::ClearStopWakeup();
 
   // The summary goes where the records do not.

@@ -272,13 +272,22 @@ EventDecoder FindDecoder(std::string_view method) {
 }
 
 // Decodes a result object with fn(key, value) -> error_code per field.
+// A result with a lone surrogate (a cookie, a page's string) is read again
+// with it replaced by U+FFFD (RepairLoneSurrogates).
 template <typename T, typename Fn>
-Result<T> DecodeResult(std::string_view what, std::string_view json, T out, Fn&& fn) {
-  Status status = ParseAndRun(json, what, [&](od::value root) {
-    return ForEachField(root, [&](std::string_view key, od::value v) { return fn(key, v, out); });
-  });
-  if (!status.ok()) return status;
-  return out;
+Result<T> DecodeResult(std::string_view what, std::string_view json, T initial, Fn&& fn) {
+  auto decode = [&](std::string_view text) -> Result<T> {
+    T out = initial;
+    Status status = ParseAndRun(text, what, [&](od::value root) {
+      return ForEachField(root, [&](std::string_view key, od::value v) { return fn(key, v, out); });
+    });
+    if (!status.ok()) return status;
+    return out;
+  };
+  Result<T> result = decode(json);
+  if (result.ok()) return result;
+  if (auto repaired = RepairLoneSurrogates(json)) return decode(*repaired);
+  return result;
 }
 
 Result<std::string> DecodeOneString(std::string_view what, std::string_view json,
@@ -298,7 +307,11 @@ bool IsKnownEvent(std::string_view method) { return FindDecoder(method) != nullp
 Result<Event> DecodeEvent(std::string_view method, std::string_view params_json) {
   EventDecoder decoder = FindDecoder(method);
   if (decoder == nullptr) return Status::Decode("unknown event " + std::string(method));
-  return decoder(method, params_json);
+  Result<Event> event = decoder(method, params_json);
+  if (event.ok()) return event;
+  // A lone surrogate made by the page: the event is still worth recording.
+  if (auto repaired = RepairLoneSurrogates(params_json)) return decoder(method, *repaired);
+  return event;
 }
 
 Result<BrowserVersion> DecodeBrowserGetVersion(std::string_view result_json) {
@@ -347,6 +360,23 @@ Result<NavigateResult> DecodeNavigate(std::string_view result_json) {
 
 namespace {
 
+// A JSON string literal's text, read on its own (the raw JSON is consumed
+// already); a lone surrogate in it (a page's string) becomes U+FFFD.
+std::optional<std::string> UnescapeString(std::string_view literal) {
+  auto unescape = [](std::string_view json) -> std::optional<std::string> {
+    simdjson::padded_string padded(json);
+    od::parser parser;
+    std::string_view text;
+    auto doc = parser.iterate(padded);
+    if (doc.get_string().get(text) != SUCCESS) return std::nullopt;
+    return std::string(text);
+  };
+  std::optional<std::string> text = unescape(literal);
+  if (text) return text;
+  auto repaired = RepairLoneSurrogates(literal);
+  return repaired ? unescape(*repaired) : std::nullopt;
+}
+
 // Runtime.RemoteObject: the JSON of `value`, or `unserializableValue` (NaN,
 // -0, 1n, ...) as text; empty for undefined and other non-serializable objects.
 error_code ReadRemoteValue(od::value v, EvaluateResult& out) {
@@ -356,13 +386,7 @@ error_code ReadRemoteValue(od::value v, EvaluateResult& out) {
     std::string_view raw;
     if (auto err = RawJson(field, raw)) return err;
     out.value_json.assign(raw);
-    if (!raw.empty() && raw.front() == '"') {  // the raw JSON is consumed: unescape it on its own
-      simdjson::padded_string padded(raw);
-      od::parser parser;
-      std::string_view text;
-      auto doc = parser.iterate(padded);
-      if (doc.get_string().get(text) == SUCCESS) out.string_value.emplace(text);
-    }
+    if (!raw.empty() && raw.front() == '"') out.string_value = UnescapeString(raw);
     return SUCCESS;
   });
 }

@@ -307,6 +307,51 @@ TEST_CASE("missing required fields and malformed JSON are kDecode", "[cdp]") {
   CHECK(DecodeBrowserGetVersion("[").status().code() == Code::kDecode);
 }
 
+// Chromium writes UTF-16 code units as \uXXXX escapes, so a lone surrogate
+// that a page put in a string (here the sourceURL of an eval'd script that
+// fetches, and the URL) reaches us as "\ud800", which simdjson rejects. The
+// request must still be recorded: the surrogate becomes U+FFFD.
+TEST_CASE("a lone surrogate in a URL or a sourceURL decodes, as U+FFFD", "[cdp]") {
+  const std::string params =
+      R"({"requestId":"9798.7","loaderId":"C010F03EF9AC7E43D1F6042E1C33F05B",)"
+      R"("documentURL":"http://www.clinic.test/surrogate.html",)"
+      R"("request":{"url":"https://tracker.test/px?src=lone\ud800","method":"GET",)"
+      R"("headers":{"Referer":"http://www.clinic.test/","User-Agent":"Mozilla/5.0 HeadlessChrome/156.0.0.0"},)"
+      R"("mixedContentType":"none","initialPriority":"High","referrerPolicy":"strict-origin-when-cross-origin",)"
+      R"("isSameSite":false},"timestamp":1053.59598,"wallTime":1795914342.855368,)"
+      R"("initiator":{"type":"script","stack":{"callFrames":[{"functionName":"","scriptId":"7",)"
+      R"("url":"https://cdn.test/lone\ud800.js","lineNumber":0,"columnNumber":0},)"
+      R"({"functionName":"","scriptId":"3","url":"http://www.clinic.test/surrogate.html","lineNumber":9,)"
+      R"("columnNumber":1}]}},"redirectHasExtraInfo":false,"type":"Fetch",)"
+      R"("frameId":"65370649A498A8A9DA5D9E2ACB6A41AA","hasUserGesture":false})";
+  auto e = DecodeEvent("Network.requestWillBeSent", params);
+  INFO(e.status().ToString());
+  REQUIRE(e.ok());
+  const auto& r = std::get<RequestWillBeSent>(*e);
+  CHECK(r.request_id == "9798.7");
+  CHECK(r.request.url == "https://tracker.test/px?src=lone\xEF\xBF\xBD");
+  CHECK(r.initiator.stack_urls ==
+        std::vector<std::string>{"https://cdn.test/lone\xEF\xBF\xBD.js", "http://www.clinic.test/surrogate.html"});
+  CHECK(r.request.headers.size() == 2);  // decoded once, not appended to by a first, failed pass
+
+  // A proper pair stays what it is; a lone low surrogate is repaired too.
+  auto pair = DecodeEvent("Page.frameNavigated", R"({"frame":{"id":"F","url":"http://a.test/\ud83d\ude00\udc00"}})");
+  REQUIRE(pair.ok());
+  CHECK(std::get<FrameNavigated>(*pair).url == "http://a.test/\xF0\x9F\x98\x80\xEF\xBF\xBD");
+  // Command results too (a cookie value a page wrote).
+  auto cookies = DecodeGetCookies(R"({"cookies":[{"name":"n\ud800","value":"v","domain":"a.test","path":"/"}]})");
+  REQUIRE(cookies.ok());
+  REQUIRE(cookies->size() == 1);
+  CHECK(cookies->at(0).name == "n\xEF\xBF\xBD");
+  // A string a page made, as Runtime.evaluate returns it (document.title).
+  auto title = DecodeEvaluate(R"({"result":{"type":"string","value":"Lone \ud800 title"}})");
+  REQUIRE(title.ok());
+  REQUIRE(title->string_value.has_value());
+  CHECK(*title->string_value == "Lone \xEF\xBF\xBD title");
+  // Malformed JSON is still kDecode.
+  CHECK(DecodeEvent("Network.loadingFinished", R"({"requestId":"R\ud800",)").status().code() == Code::kDecode);
+}
+
 TEST_CASE("optional fields may be missing or null", "[cdp]") {
   auto e = DecodeEvent("Network.requestWillBeSent",
                        R"({"requestId":"R1","redirectResponse":null,"request":{"url":"u","postData":null}})");

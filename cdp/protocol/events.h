@@ -226,6 +226,14 @@ struct InspectorDetached {  // the target's inspector went away (e.g. target cra
   std::string reason;
 };
 
+// An event the router could not decode (malformed, a required field missing,
+// or over the CDP message cap). Dispatched under the event's own method name,
+// so that whoever records that domain can count what it lost.
+struct DecodeFailed {
+  std::string method;  // as CDP names it; empty when even that was unreadable
+  std::string error;   // "kDecode: Network.requestWillBeSent: ..."
+};
+
 // One decoded event. WebSocketFrame covers both frame events (see `sent`).
 using Event = std::variant<RequestWillBeSent, RequestWillBeSentExtraInfo, ResponseReceived,
                            ResponseReceivedExtraInfo, DataReceived, LoadingFinished, LoadingFailed,
@@ -233,6 +241,6 @@ using Event = std::variant<RequestWillBeSent, RequestWillBeSentExtraInfo, Respon
                            WebSocketClosed, LoadEventFired, FrameNavigated,
                            JavascriptDialogOpening, WindowOpen, DownloadWillBegin, BindingCalled,
                            AttachedToTarget, DetachedFromTarget, TargetInfoChanged, TargetCrashed,
-                           InspectorDetached>;
+                           InspectorDetached, DecodeFailed>;
 
 }  // namespace cdp::protocol

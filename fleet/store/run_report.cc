@@ -3,8 +3,9 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <optional>
 
-#include "common/log.h"
+#include "common/output_file.h"
 #include "common/zstd_frame.h"
 #include "fleet/store/keys.h"
 
@@ -34,11 +35,12 @@ std::string CsvField(std::string_view value) {
   return out + '"';
 }
 
-std::string CsvRow(int64_t index, const std::string& result_json) {
+// nullopt when the result is damaged (not JSON, or no url).
+std::optional<std::string> CsvRow(int64_t index, const std::string& result_json) {
   simdjson::ondemand::parser parser;
   simdjson::padded_string padded(result_json);
   simdjson::ondemand::document doc;
-  if (parser.iterate(padded).get(doc)) return std::to_string(index) + ",,,unreadable result,,,,,";
+  if (parser.iterate(padded).get(doc)) return std::nullopt;
   auto text = [&](const char* key) -> std::string {
     std::string_view v;
     if (doc[key].get_string().get(v)) return "";
@@ -50,8 +52,12 @@ std::string CsvRow(int64_t index, const std::string& result_json) {
     return std::to_string(v);
   };
   // Fields are read in the order the result JSON is written (fleet/store/result_sink.cc).
-  std::string row = std::to_string(index);
-  for (const char* key : {"url", "site"}) row += "," + CsvField(text(key));
+  // Every result has its url: without one (on-demand parsing finds malformed
+  // JSON only as it reads) the value is damaged.
+  std::string_view url;
+  if (doc["url"].get_string().get(url)) return std::nullopt;
+  std::string row = std::to_string(index) + "," + CsvField(url);
+  row += "," + CsvField(text("site"));
   std::string visit_id = text("visit_id");
   std::string attempt = number("attempt");
   std::string outcome = text("outcome");
@@ -74,8 +80,8 @@ std::string DescribeRun(const RunInfo& run) {
   return s;
 }
 
-Result<int64_t> ExportJsonl(fleet::RedisClient& redis, const std::string& run, std::ostream& out) {
-  int64_t lines = 0;
+Result<ExportCount> ExportJsonl(fleet::RedisClient& redis, const std::string& run, std::ostream& out) {
+  ExportCount count;
   for (int64_t start = 0;; start += kChunk) {
     auto ids =
         redis.Command({"LRANGE", Key(run, keys::kVisits), std::to_string(start), std::to_string(start + kChunk - 1)});
@@ -92,20 +98,20 @@ Result<int64_t> ExportJsonl(fleet::RedisClient& redis, const std::string& run, s
       // One damaged value costs its visit, not the export.
       auto text = common::ZstdDecompress(frame->str);
       if (!text.ok()) {
-        common::LogWarn("visit " + ids->elements[v].str + " skipped: " + text.status().message());
+        count.damaged.push_back("visit " + ids->elements[v].str + ": " + text.status().message());
         continue;
       }
       out << *text;
-      lines += std::count(text->begin(), text->end(), '\n');
+      count.lines += std::count(text->begin(), text->end(), '\n');
     }
     if (!out) return Status::Internal("writing the export failed");
   }
-  return lines;
+  return count;
 }
 
-Result<int64_t> ExportCsv(fleet::RedisClient& redis, const RunInfo& run, std::ostream& out) {
+Result<ExportCount> ExportCsv(fleet::RedisClient& redis, const RunInfo& run, std::ostream& out) {
   out << "index,url,site,outcome,error,attempt,visit_id,requests,cookies\n";
-  int64_t rows = 0;
+  ExportCount count;
   for (int64_t start = 0; start < run.total; start += kChunk) {
     std::vector<std::string> argv{"HMGET", Key(run.name, keys::kResults)};
     int64_t end = std::min(run.total, start + kChunk);
@@ -115,12 +121,33 @@ Result<int64_t> ExportCsv(fleet::RedisClient& redis, const RunInfo& run, std::os
     for (int64_t i = start; i < end; ++i) {
       const RedisReply& r = results->elements[static_cast<size_t>(i - start)];
       if (r.nil()) continue;  // not finished yet
-      out << CsvRow(i, r.str) << '\n';
-      ++rows;
+      std::optional<std::string> row = CsvRow(i, r.str);
+      if (!row) {
+        count.damaged.push_back("result " + std::to_string(i) + ": not a URL result");
+        row = std::to_string(i) + ",,,unreadable result,,,,,";
+      }
+      out << *row << '\n';
+      ++count.lines;
     }
     if (!out) return Status::Internal("writing the export failed");
   }
-  return rows;
+  return count;
+}
+
+Status ExportToFile(fleet::RedisClient& redis, const RunInfo& run, const std::string& format,
+                    const std::string& path) {
+  auto file = common::OutputFile::Open(path);
+  if (!file.ok()) return file.status();
+  std::ostream& out = file.value()->stream();
+  auto written = format == "csv" ? ExportCsv(redis, run, out) : ExportJsonl(redis, run.name, out);
+  if (!written.ok()) return written.status();  // the temporary is removed; `path` is left as it was
+  if (Status committed = file.value()->Commit(); !committed.ok()) return committed;
+  if (written->damaged.empty()) return Status::Ok();
+  std::string names;
+  for (const std::string& damaged : written->damaged) names += (names.empty() ? "" : "; ") + damaged;
+  return Status::Decode("the export " + path + " is missing " + std::to_string(written->damaged.size()) +
+                        (written->damaged.size() == 1 ? " damaged value" : " damaged values") +
+                        " that could not be read (" + names + ")");
 }
 
 Result<std::vector<std::pair<std::string, int64_t>>> TopThirdParties(fleet::RedisClient& redis,

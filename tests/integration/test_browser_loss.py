@@ -70,6 +70,8 @@ def test_killed_browser_is_relaunched_and_the_visit_retried(trackscan_bin, sessi
                                                      "browser-loss", signal.SIGKILL, "--min-dwell", "5",
                                                      "--quiet-period", "1")
     assert visits[0]["error"].startswith("browser_lost")
+    assert visits[0]["cookie_jar_error"].startswith("not read: browser_lost"), visits[0]
+    assert visits[1]["cookie_jar_error"] is None, visits[1]
     first, second = visits[0]["visit_id"], visits[1]["visit_id"]
     # What the first attempt saw before the crash is kept, under its own id.
     assert any(r["type"] == "request" and r["visit_id"] == first and
@@ -109,4 +111,5 @@ def test_interrupted_scan_keeps_the_visit_under_way(trackscan_bin, session_tmp, 
     assert (visit["input_url"], visit["outcome"], visit["attempt"]) == \
         ("https://www.clinic.test/late.html", "error", 1)
     assert visit["error"].startswith("interrupted")
+    assert visit["cookie_jar_error"].startswith("not read: interrupted"), visit  # no jar, not an empty one
     assert any(r["type"] == "request" and r["url"] == "https://www.clinic.test/late.html" for r in records)

@@ -65,10 +65,12 @@ Result<std::unique_ptr<Browser>> Browser::Launch(cdp::LwsLoop& loop, const cdp::
   if (!chrome.ok()) return chrome.status();
   browser->chrome_ = std::move(chrome.value());
   Browser* self = browser.get();
-  auto transport = cdp::LwsTransport::Connect(loop, browser->chrome_->websocket_url(), [self] { self->OnOpen(); });
+  auto transport = cdp::LwsTransport::Connect(loop, browser->chrome_->websocket_url(), [self] { self->OnOpen(); },
+                                              options.max_message_bytes);
   if (!transport.ok()) return transport.status();
   browser->transport_ = std::move(transport.value());
-  browser->connection_ = std::make_unique<cdp::Connection>(*browser->transport_, loop, kCommandTimeout);
+  browser->connection_ =
+      std::make_unique<cdp::Connection>(*browser->transport_, loop, kCommandTimeout, options.max_message_bytes);
   browser->connection_->on_event = [self](const p::Event& e) { self->OnBrowserEvent(e); };
   browser->connection_->on_close = [self](const cdp::CloseInfo& info) {
     self->OnLost("browser connection closed: " + info.reason);
@@ -206,6 +208,11 @@ void Browser::OnBrowserEvent(const p::Event& event) {
 void Browser::OnSessionEvent(const std::string& session_id, const p::Event& event) {
   if (auto* e = std::get_if<p::AttachedToTarget>(&event)) return OnAttached(session_id, *e);
   if (auto* e = std::get_if<p::DetachedFromTarget>(&event)) return OnDetached(*e);
+  if (std::holds_alternative<p::DecodeFailed>(event)) {  // a lost Target.* event of a visit's target
+    auto context = session_contexts_.find(session_id);
+    if (context == session_contexts_.end()) return;
+    if (Visit* visit = VisitForContext(context->second)) visit->OnDecodeFailed();
+  }
 }
 
 void Browser::OnAttached(const std::string& parent_session, const p::AttachedToTarget& e) {

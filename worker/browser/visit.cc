@@ -253,6 +253,13 @@ void Visit::Handle(Target& t, const p::ResponseReceivedExtraInfo& e) {
 
 void Visit::Handle(Target&, const p::DataReceived&) { lifecycle_.OnActivity(); }
 
+// The Connection logged it; the visit says that something is missing.
+void Visit::Handle(Target&, const p::DecodeFailed&) { OnDecodeFailed(); }
+
+void Visit::OnDecodeFailed() {
+  if (!finishing_) ++record_.decode_errors;
+}
+
 void Visit::Handle(Target& t, const p::LoadingFinished& e) {
   lifecycle_.OnActivity();
   t.tracker.OnLoadingFinished(e);
@@ -425,9 +432,12 @@ void Visit::CollectCookies() {
   browser_.Send("Storage.getCookies", cdp::JsonObject().Set("browserContextId", context_id_).Build(),
                 [this, alive](Result<std::string> r) {
                   if (!*alive) return;
-                  if (r.ok()) {
-                    auto jar = p::DecodeGetCookies(r.value());
-                    if (jar.ok()) jar_ = std::move(jar.value());
+                  // No jar is not an empty jar: the visit says it was not read.
+                  auto jar = r.ok() ? p::DecodeGetCookies(r.value()) : Result<std::vector<p::Cookie>>(r.status());
+                  if (jar.ok()) {
+                    jar_ = std::move(jar.value());
+                  } else {
+                    record_.cookie_jar_error = jar.status().ToString();
                   }
                   cookies_collected_ = true;
                   MaybeComplete();
@@ -450,7 +460,11 @@ void Visit::Abort(const std::string& reason, bool browser_lost) {
     record_.error = reason;
   }
   result_.browser_lost = browser_lost;
-  Complete({});
+  if (!cookies_collected_) {
+    record_.cookie_jar_error = "not read: " + reason;
+    jar_.clear();
+  }
+  Complete(std::move(jar_));
 }
 
 void Visit::Complete(std::vector<p::Cookie> jar) {

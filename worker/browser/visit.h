@@ -77,6 +77,8 @@ class Visit {
   void OnTargetInfoChanged(const cdp::protocol::TargetInfo& info);
   void OnDownload(const cdp::protocol::DownloadWillBegin& e);
   bool HasFrame(const std::string& frame_id) const { return frames_.count(frame_id) > 0; }
+  // An event of one of its targets was dropped undecoded (visit.decode_errors).
+  void OnDecodeFailed();
   // Finish now with what was recorded, making no CDP call: the browser is
   // gone (`browser_lost`, worth a retry) or the scan is being stopped.
   void Abort(const std::string& reason, bool browser_lost);
@@ -100,6 +102,7 @@ class Visit {
   void Handle(Target& t, const cdp::protocol::JavascriptDialogOpening& e);
   void Handle(Target& t, const cdp::protocol::BindingCalled& e);
   void Handle(Target& t, const cdp::protocol::DownloadWillBegin& e) { OnDownload(e); }
+  void Handle(Target& t, const cdp::protocol::DecodeFailed& e);
 
   void SetUpTarget(Target& t);
   void OnTargetSetUp(const std::string& session_id);

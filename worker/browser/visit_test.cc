@@ -5,7 +5,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <functional>
 #include <memory>
+#include <optional>
 
 #include "cdp/connection.h"
 #include "tests/support/fake_loop.h"
@@ -53,6 +55,69 @@ TEST_CASE("an aborted visit leaves its sessions at once", "[visit]") {
   visit.Abort("interrupted", false);
   CHECK(session.subscription_count() == 0);
   connection.reset();  // the visit is destroyed after this, touching no session
+}
+
+// Drives one visit to its end on a scripted browser: the page is attached,
+// set up (its commands time out, which counts as answered), navigates and
+// reaches its deadline; `answer_jar` answers Storage.getCookies or leaves it
+// to time out.
+struct ScriptedVisit {
+  testing_support::FakeLoop loop;
+  testing_support::ScriptedTransport transport;
+  cdp::Connection connection{transport, loop, common::Duration(1000)};
+  std::optional<VisitResult> result;
+
+  void Run(const std::function<void()>& during, bool answer_jar) {
+    cdp::Session& session = connection.CreateSession("S1");
+    VisitOptions options;
+    options.timeout = common::Duration(20000);
+    options.interact.mode = interact::InteractMode::kNone;
+    Visit visit(connection, loop, options, "C1", "binding");
+    cdp::protocol::TargetInfo info;
+    info.target_id = "T1";
+    info.type = "page";
+    info.url = "about:blank";
+    REQUIRE(visit.OnTargetAttached(session, info));
+    VisitRecord seed;
+    seed.visit_id = "v1";
+    seed.input_url = "http://a.test/";
+    seed.site = "a.test";
+    visit.Begin(seed, options, [&](VisitResult r) { result = std::move(r); });
+    loop.Advance(common::Duration(1000));
+    during();
+    loop.Advance(common::Duration(20000));  // the deadline: the visit reads the jar
+    for (size_t n = 0; answer_jar && n < transport.sent.size(); ++n) {
+      if (transport.sent[n].find("Storage.getCookies") == std::string::npos) continue;
+      transport.Deliver(R"({"id":)" + std::to_string(transport.IdOf(n)) +
+                        R"(,"result":{"cookies":[{"name":"uid","value":"1","domain":"a.test","path":"/"}]}})");
+    }
+    loop.Advance(common::Duration(30000));
+    REQUIRE(result.has_value());
+  }
+};
+
+TEST_CASE("a jar that could not be read marks the visit, instead of an empty jar", "[visit]") {
+  ScriptedVisit timed_out;
+  timed_out.Run([] {}, false);
+  CHECK(timed_out.result->visit.cookie_jar_error == "timeout: Storage.getCookies after 10000 ms");
+  CHECK(timed_out.result->cookies.empty());
+
+  ScriptedVisit read;
+  read.Run([] {}, true);
+  CHECK_FALSE(read.result->visit.cookie_jar_error.has_value());
+  CHECK(read.result->cookies.size() == 1);
+}
+
+TEST_CASE("events of the visit's targets that fail to decode count on the visit", "[visit]") {
+  ScriptedVisit v;
+  v.Run([&] {
+    // A requestId that is a number, and one with no requestId at all.
+    v.transport.Deliver(R"({"method":"Network.loadingFinished","params":{"requestId":7},"sessionId":"S1"})");
+    v.transport.Deliver(R"({"method":"Network.loadingFailed","params":{"timestamp":1},"sessionId":"S1"})");
+    // Another session's loss is not this visit's.
+    v.transport.Deliver(R"({"method":"Network.loadingFailed","params":{"timestamp":1},"sessionId":"S2"})");
+  }, true);
+  CHECK(v.result->visit.decode_errors == 2);
 }
 
 }  // namespace

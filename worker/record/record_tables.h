@@ -73,7 +73,8 @@ struct FieldTable<VisitRecord> {
       Field("cookie_count", &R::cookie_count), Field("private_network_guard", &R::private_network_guard),
       Field("requests_blocked_by_guard", &R::requests_blocked_by_guard), Field("title", &R::title),
       Field("tracker_data", &R::tracker_data), Field("page", &R::page),
-      Field("landing_visit_id", &R::landing_visit_id));
+      Field("landing_visit_id", &R::landing_visit_id), Field("decode_errors", &R::decode_errors),
+      Field("cookie_jar_error", &R::cookie_jar_error));
 };
 
 template <>

@@ -37,6 +37,12 @@ struct VisitRecord {  // type "visit"
   std::map<std::string, std::string> tracker_data;  // source -> version of each list and database used
   int page = 0;  // 0: an entry URL; 1..N: the Nth subpage of landing_visit_id's page (--pages)
   std::optional<std::string> landing_visit_id;
+  // Events of this visit's targets that were dropped undecoded (malformed,
+  // or over --cdp-message-cap): what they said is missing from the records.
+  int64_t decode_errors = 0;
+  // Why the final cookie jar (Storage.getCookies) could not be read; then
+  // the visit has no cookie records from the jar. nullopt when it was read.
+  std::optional<std::string> cookie_jar_error;
 };
 
 // Who a third party is, from TrackerDB (worker/analysis/classify/tracker_db.h).

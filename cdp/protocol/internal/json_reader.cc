@@ -19,6 +19,65 @@ Parser& LocalParser() {
   return parser;
 }
 
+void ReleaseIfLarge(Parser& parser) {
+  if (parser.buffer.capacity() > kRetainedParserBytes) std::string().swap(parser.buffer);  // = {} keeps the buffer
+  // simdjson keeps its string and structural buffers (about 6x the input)
+  // at the largest document's size; a fresh parser starts empty.
+  if (parser.parser.capacity() > kRetainedParserBytes) parser.parser = od::parser();
+}
+
+namespace {
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// The code unit of the \uXXXX escape at json[at] ('\\' at `at`), or -1.
+int EscapedUnit(std::string_view json, size_t at) {
+  if (at + 6 > json.size() || json[at] != '\\' || json[at + 1] != 'u') return -1;
+  int unit = 0;
+  for (size_t i = at + 2; i < at + 6; ++i) {
+    const int digit = HexValue(json[i]);
+    if (digit < 0) return -1;
+    unit = unit * 16 + digit;
+  }
+  return unit;
+}
+
+bool IsHigh(int unit) { return unit >= 0xD800 && unit <= 0xDBFF; }
+bool IsLow(int unit) { return unit >= 0xDC00 && unit <= 0xDFFF; }
+
+}  // namespace
+
+std::optional<std::string> RepairLoneSurrogates(std::string_view json) {
+  std::optional<std::string> out;
+  size_t copied = 0;  // json[0, copied) is in *out already
+  for (size_t i = 0; i < json.size(); ++i) {
+    if (json[i] != '\\') continue;
+    const int unit = EscapedUnit(json, i);
+    if (unit < 0) {
+      ++i;  // any other escape, "\\\\" included: skip the escaped character
+      continue;
+    }
+    if (IsHigh(unit) && IsLow(EscapedUnit(json, i + 6))) {
+      i += 11;  // a proper pair
+      continue;
+    }
+    if (IsHigh(unit) || IsLow(unit)) {
+      if (!out) out.emplace();
+      out->append(json.substr(copied, i - copied));
+      out->append("\\ufffd");
+      copied = i + 6;
+    }
+    i += 5;
+  }
+  if (out) out->append(json.substr(copied));
+  return out;
+}
+
 // ---- scalars ----
 
 bool IsNull(od::value& v) {

@@ -31,6 +31,20 @@ struct Parser {
 error_code Iterate(Parser& parser, std::string_view json, od::document& doc);
 // This thread's parser for the decoders (not the Connection's).
 Parser& LocalParser();
+// Buffers above this are released once the message that grew them is done,
+// so a connection's memory does not stay at the largest message it has seen.
+inline constexpr size_t kRetainedParserBytes = 1 << 20;
+// Frees `parser`'s input copy and simdjson's buffers when they exceed
+// kRetainedParserBytes. Every view into its last document dies.
+void ReleaseIfLarge(Parser& parser);
+
+// Chromium writes UTF-16 strings with \uXXXX escapes code unit by code unit,
+// so a lone surrogate in a page-made string (a URL, a sourceURL) reaches us
+// as "\ud800", which simdjson rightly rejects as invalid Unicode. Returns a
+// copy of `json` with every unpaired surrogate escape replaced by \ufffd
+// (U+FFFD, as a browser's own UTF-8 conversion does), or nullopt when there
+// is none. Escaped backslashes ("\\ud800") are left alone.
+std::optional<std::string> RepairLoneSurrogates(std::string_view json);
 
 bool IsNull(od::value& v);
 // The JSON text of any value (object, array or scalar); a view into the input.
@@ -67,14 +81,17 @@ error_code ForEachElement(od::value v, Fn&& fn) {
 }
 
 // Parses `json` with LocalParser() and calls fn(root value) -> error_code;
-// any error becomes kDecode("<what>: <simdjson message>").
+// any error becomes kDecode("<what>: <simdjson message>"). `fn` copies what
+// it keeps: the parser's buffers may be released when it returns.
 template <typename Fn>
 common::Status ParseAndRun(std::string_view json, std::string_view what, Fn&& fn) {
   od::document doc;
   od::value root;
-  error_code err = Iterate(LocalParser(), json, doc);
+  Parser& parser = LocalParser();
+  error_code err = Iterate(parser, json, doc);
   if (!err) err = doc.get_value().get(root);
   if (!err) err = fn(root);
+  ReleaseIfLarge(parser);
   if (err) return common::Status::Decode(std::string(what) + ": " + simdjson::error_message(err));
   return common::Status::Ok();
 }
