@@ -57,6 +57,13 @@ struct FieldTable<SummaryPlatform> {
       Field("identities", &R::identities));
 };
 
+template <>
+struct FieldTable<LimitHit> {
+  using R = LimitHit;
+  static constexpr auto kFields = std::make_tuple(
+      Field("budget", &R::budget), Field("limit", &R::limit), Field("dropped", &R::dropped));
+};
+
 // ---- what a visit recorded (worker/browser/, worker/network/) ----
 
 template <>
@@ -72,7 +79,7 @@ struct FieldTable<VisitRecord> {
       Field("load_event_fired", &R::load_event_fired), Field("request_count", &R::request_count),
       Field("cookie_count", &R::cookie_count), Field("title", &R::title),
       Field("tracker_data", &R::tracker_data), Field("page", &R::page),
-      Field("landing_visit_id", &R::landing_visit_id));
+      Field("landing_visit_id", &R::landing_visit_id), Field("limits_hit", &R::limits_hit));
 };
 
 template <>
@@ -91,7 +98,7 @@ struct FieldTable<RequestRecord> {
       Field("request_headers", &R::request_headers), Field("response_headers", &R::response_headers),
       Field("blocked_set_cookies", &R::blocked_set_cookies), Field("post_data", &R::post_data),
       Field("post_data_truncated", &R::post_data_truncated),
-      Field("post_data_size", &R::post_data_size),
+      Field("post_data_size", &R::post_data_size), Field("headers_truncated", &R::headers_truncated),
       Field("encoded_data_length", &R::encoded_data_length), Field("wall_time", &R::wall_time),
       Field("duration_ms", &R::duration_ms), Field("failed", &R::failed),
       Field("error_text", &R::error_text), Field("finished", &R::finished),
