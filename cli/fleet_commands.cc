@@ -35,6 +35,7 @@ int RunCrawl(CrawlFlags& f) {
   if (!f.scan.launch.chrome_path.empty()) o.worker_args.push_back("--chrome=" + f.scan.launch.chrome_path);
   for (const auto& flag : f.scan.launch.extra_flags) o.worker_args.push_back("--chrome-flag=" + flag);
   o.worker_args.push_back("--websocket-payload-cap=" + std::to_string(f.scan.visit.websocket_payload_cap));
+  for (auto& arg : BudgetArgs(f.scan.visit.budgets)) o.worker_args.push_back(std::move(arg));
   ApplyInteractFlags(f.scan.visit.interact, f.interact, f.analysis);
   if (auto s = CheckConsent(f.scan.visit.interact); !s.ok()) return Fail(s.message() + " (--autoconsent-dir)", 2);
   // Loaded once here and dropped, so that a missing file fails the crawl, not each worker.
