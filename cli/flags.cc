@@ -1,5 +1,6 @@
 #include "cli/flags.h"
 
+#include <algorithm>
 #include <iostream>
 
 #include "fleet/store/run_store.h"
@@ -15,7 +16,46 @@ std::string JoinComma(const std::vector<std::string>& items) {
   return out;
 }
 
+// What each budget counts, for --help (the order of worker::Budget).
+constexpr const char* kBudgetHelp[worker::kBudgetCount] = {
+    "Keep at most N request records per visit; later requests are counted, not recorded",
+    "Keep at most BYTES of request + response headers per request; the rest is cut (headers_truncated)",
+    "Keep at most BYTES of headers per visit; later header lists are cut",
+    "Keep at most BYTES of request bodies per visit; later bodies are cut or not fetched",
+    "Keep at most N WebSocket records (open, frames, close) per visit",
+    "Keep at most BYTES of WebSocket payloads per visit; later payloads are cut",
+    "Keep at most N cookie_write records per visit (later writes still attribute jar cookies)",
+    "Record at most N targets (page, popups, iframes, workers) per visit; later ones run unrecorded",
+    "Follow the URLs of at most N frames per visit",
+    "Record at most N dialogs per visit (later ones are still dismissed)",
+    "Record at most N downloads per visit (later ones are still denied)",
+    "Record at most N popups per visit; later ones run unrecorded",
+};
+
 }  // namespace
+
+std::string BudgetFlag(worker::Budget b) {
+  std::string name = "--max-" + std::string(worker::BudgetName(b));
+  std::replace(name.begin(), name.end(), '_', '-');
+  return name;
+}
+
+void AddBudgetFlags(CLI::App& app, worker::BudgetLimits& limits) {
+  for (size_t i = 0; i < worker::kBudgetCount; ++i) {
+    auto b = static_cast<worker::Budget>(i);
+    app.add_option(BudgetFlag(b), limits[b], kBudgetHelp[i])
+        ->check(CLI::Range(int64_t{0}, int64_t{1} << 40))->capture_default_str()->group("Per-visit budgets");
+  }
+}
+
+std::vector<std::string> BudgetArgs(const worker::BudgetLimits& limits) {
+  std::vector<std::string> args;
+  for (size_t i = 0; i < worker::kBudgetCount; ++i) {
+    auto b = static_cast<worker::Budget>(i);
+    args.push_back(BudgetFlag(b) + "=" + std::to_string(limits[b]));
+  }
+  return args;
+}
 
 void AddVisitFlags(CLI::App& app, worker::ScanOptions& o, VisitFlags& v) {
   app.add_option("--timeout", v.timeout_s, "Hard deadline of one visit, in seconds")
@@ -33,6 +73,7 @@ void AddVisitFlags(CLI::App& app, worker::ScanOptions& o, VisitFlags& v) {
                  "Drop any DevTools message from Chromium longer than BYTES (counted in the visit's "
                  "decode_errors; a command whose reply is dropped fails)")
       ->check(CLI::Range(size_t{1} << 20, size_t{1} << 30))->capture_default_str();
+  AddBudgetFlags(app, o.visit.budgets);
   app.add_option("--pages", o.subpages,
                  "Also visit up to N same-site links of each entry page, each as a visit of its own")
       ->check(CLI::Range(0, 100))->capture_default_str();

@@ -27,6 +27,12 @@ struct VisitFlags {
 };
 void AddVisitFlags(CLI::App& app, worker::ScanOptions& o, VisitFlags& v);
 void ApplyVisitFlags(worker::ScanOptions& o, const VisitFlags& v);
+// The per-visit budgets (part of AddVisitFlags): --max-requests, ... one per
+// worker::Budget, --max-<budget name with dashes>.
+void AddBudgetFlags(CLI::App& app, worker::BudgetLimits& limits);
+std::string BudgetFlag(worker::Budget b);
+// The budget flags again, for the workers a crawl starts.
+std::vector<std::string> BudgetArgs(const worker::BudgetLimits& limits);
 
 // Interaction and consent (issue 4): the modes are parsed as text, checked by CLI11.
 struct InteractFlags {

@@ -41,6 +41,7 @@ int RunCrawl(CrawlFlags& f) {
   for (const auto& flag : f.scan.launch.extra_flags) o.worker_args.push_back("--chrome-flag=" + flag);
   o.worker_args.push_back("--websocket-payload-cap=" + std::to_string(f.scan.visit.websocket_payload_cap));
   o.worker_args.push_back("--cdp-message-cap=" + std::to_string(f.scan.launch.max_message_bytes));
+  for (auto& arg : BudgetArgs(f.scan.visit.budgets)) o.worker_args.push_back(std::move(arg));
   ApplyInteractFlags(f.scan.visit.interact, f.interact, f.analysis);
   if (auto s = CheckConsent(f.scan.visit.interact); !s.ok()) return Fail(s.message() + " (--autoconsent-dir)", 2);
   // Loaded once here and dropped, so that a missing file fails the crawl, not each worker.

@@ -49,11 +49,16 @@ HOSTS = [
     "connect.facebook.net", "www.googletagmanager.com", "region1.google-analytics.com",
     "fpnpmcdn.net", "api.fpjs.io",
     "guard.test",  # the private-network guard's allowed page (test_egress_guard.py)
+    "flood.test",  # issue 11: a page that floods requests, POST bodies and cookie writes
 ]
 
 # Trackers answer any path with a pixel, so pages can vary query strings freely.
 PIXEL_HOSTS = {"tracker.test", "ads.tracker2.test", "www.facebook.com", "fpjs.test", "y.clarity.ms",
-               "region1.google-analytics.com", "api.fpjs.io"}
+               "region1.google-analytics.com", "api.fpjs.io", "flood.test"}
+
+# Hosts whose request bodies the log keeps only the start of (the flood page
+# POSTs 400 MiB); the log's body_size keeps the whole length.
+LOG_BODY_PREFIX_HOSTS = {"flood.test": 64}
 
 # Long enough to outlive any visit, short enough that a forgotten connection
 # does not keep a thread for the whole session.
@@ -83,8 +88,9 @@ class LogEntry:
     method: str          # GET, POST, ...; for ws_frame: "FRAME"
     target: str          # path?query exactly as on the request line
     headers: list        # [[name, value], ...] in arrival order
-    body: bytes          # request body, or the frame payload
+    body: bytes          # request body, or the frame payload (LOG_BODY_PREFIX_HOSTS: its start)
     opcode: int = None   # ws_frame only
+    body_size: int = None  # len of the whole body
 
     @property
     def url(self):
@@ -297,6 +303,10 @@ class FixtureServer:
             return list(self._log[start:end])
 
     def _record(self, **fields):
+        fields["body_size"] = len(fields["body"])
+        prefix = LOG_BODY_PREFIX_HOSTS.get(fields["host"])
+        if prefix is not None:
+            fields["body"] = fields["body"][:prefix]
         with self._lock:
             entry = LogEntry(seq=len(self._log), time=time.time(), **fields)
             self._log.append(entry)

@@ -1,5 +1,7 @@
 #include "worker/browser/target_setup.h"
 
+#include <algorithm>
+
 #include "cdp/json_object.h"
 #include "worker/instrument/hook_source.h"
 
@@ -67,8 +69,9 @@ void SetUpPausedTarget(cdp::Session& session, const TargetSetup& setup, std::fun
       answered();
     }, kTargetCommandTimeout);
   };
-  send("Network.enable",
-       cdp::JsonObject().Set("maxPostDataSize", static_cast<int64_t>(setup.post_data_cap)).Build());
+  send("Network.enable", cdp::JsonObject()
+                             .Set("maxPostDataSize", static_cast<int64_t>(std::min(setup.post_data_cap, kInlinePostDataMax)))
+                             .Build());
   if (IsFrameTarget(setup.type)) {
     InstrumentFrame(setup, send);
   } else {

@@ -19,6 +19,15 @@ namespace worker {
 // The deadline of each set-up command, and of the visit's other short ones.
 inline constexpr common::Duration kTargetCommandTimeout{10000};
 
+// Request bodies up to this size come inline in Network.requestWillBeSent
+// (never more than --post-data-cap); longer ones are fetched with
+// Network.getRequestPostData, and only while the visit's POST data budget
+// lasts. Inline bodies reach trackscan unasked, whatever the budget: at the
+// old inline size (the 1 MiB cap) a page POSTing 400 MiB had Chromium push
+// all of it down the DevTools socket, and the visit's end-of-visit commands
+// queued behind it (the flood visit ran 10 s past its deadline).
+inline constexpr size_t kInlinePostDataMax = 64 << 10;
+
 struct TargetSetup {
   std::string type;  // "page", "popup", "iframe", "worker", "service_worker", ...
   std::string cookie_binding;  // the instrumentation script reports through it

@@ -1,6 +1,8 @@
 #include "worker/browser/visit.h"
 
 #include <algorithm>
+#include <string_view>
+#include <unordered_map>
 #include <variant>
 #include <vector>
 
@@ -39,8 +41,9 @@ Visit::Visit(cdp::Connection& browser, common::Loop& loop, const VisitOptions& o
       options_(options),
       context_id_(std::move(context_id)),
       cookie_binding_(std::move(cookie_binding)),
-      cookies_("", ""),
-      websockets_("", "", options.websocket_payload_cap),
+      budget_(options.budgets),
+      cookies_("", "", &budget_),
+      websockets_("", "", options.websocket_payload_cap, &budget_),
       lifecycle_(loop),
       interaction_(loop, cookie_binding_ + "_ac") {}
 
@@ -81,12 +84,14 @@ void Visit::Begin(VisitRecord seed, const VisitOptions& options, std::function<v
   record_ = std::move(seed);
   record_.private_network_guard = guard_ != nullptr;
   on_done_ = std::move(on_done);
-  cookies_ = CookieLedger(record_.visit_id, record_.site);
-  websockets_ = WebSocketTracker(record_.visit_id, record_.site, options_.websocket_payload_cap);
+  budget_ = VisitBudget(options_.budgets);
+  cookies_ = CookieLedger(record_.visit_id, record_.site, &budget_);
+  websockets_ = WebSocketTracker(record_.visit_id, record_.site, options_.websocket_payload_cap, &budget_);
   // The blank page recorded nothing yet; its trackers take the visit's identity.
   for (auto& [id, t] : targets_) {
+    budget_.Take(Budget::kTargets);
     t->tracker = RequestTracker(TrackerContext{record_.visit_id, record_.site, t->type, t->url,
-                                               options_.post_data_cap});
+                                               options_.post_data_cap, &budget_});
   }
   record_.started_at = common::NowRfc3339();
   interaction_.Begin(options_.interact);
@@ -104,8 +109,14 @@ bool Visit::OnTargetAttached(cdp::Session& session, const p::TargetInfo& info) {
   }
   std::string type = info.type;
   if (type == "page" && main_ != nullptr) type = "popup";
+  // Over a budget the target runs unrecorded (the caller lets it go); the
+  // page itself is always recorded.
+  if (main_ != nullptr && ((type == "popup" && !budget_.Take(Budget::kPopups)) || !budget_.Take(Budget::kTargets))) {
+    return false;
+  }
+  if (main_ == nullptr) budget_.Take(Budget::kTargets);
   auto target = std::make_unique<Target>(TrackerContext{record_.visit_id, record_.site, type, info.url,
-                                                        options_.post_data_cap});
+                                                        options_.post_data_cap, &budget_});
   Target& t = *target;
   t.session = &session;
   t.session_id = session.id();
@@ -114,7 +125,7 @@ bool Visit::OnTargetAttached(cdp::Session& session, const p::TargetInfo& info) {
   t.url = info.url;
   targets_[session.id()] = std::move(target);
   if (type == "page") main_ = &t;
-  if (IsFrameTarget(type)) frames_[info.target_id] = info.url;
+  if (IsFrameTarget(type)) FollowFrame(info.target_id, info.url, true);
   if (type == "popup") {
     result_.popups.push_back(PopupRecord{record_.visit_id, info.url, TargetUrl(info.opener_id),
                                          info.target_id, true});
@@ -199,7 +210,20 @@ void Visit::OnDownload(const p::DownloadWillBegin& e) {
   for (const auto& d : result_.downloads) {
     if (d.url == e.url && d.suggested_filename == e.suggested_filename) return;  // Page and Browser both report
   }
+  if (!budget_.Take(Budget::kDownloads)) return;  // denied all the same (Browser.setDownloadBehavior)
   result_.downloads.push_back(DownloadRecord{record_.visit_id, e.url, e.suggested_filename, "denied"});
+}
+
+void Visit::FollowFrame(const std::string& frame_id, const std::string& url, bool count_drop) {
+  if (auto it = frames_.find(frame_id); it != frames_.end()) {
+    if (!url.empty()) it->second = url;
+    return;
+  }
+  if (static_cast<int64_t>(frames_.size()) < budget_.limit(Budget::kFrames)) {
+    frames_.emplace(frame_id, url);
+  } else if (count_drop) {
+    budget_.Drop(Budget::kFrames);
+  }
 }
 
 std::string Visit::TargetUrl(const std::string& target_id) const {
@@ -213,7 +237,7 @@ std::string Visit::TargetUrl(const std::string& target_id) const {
 
 void Visit::Handle(Target& t, const p::RequestWillBeSent& e) {
   lifecycle_.OnActivity();
-  if (!e.frame_id.empty() && !frames_.count(e.frame_id)) frames_[e.frame_id] = "";
+  if (!e.frame_id.empty()) FollowFrame(e.frame_id, "", false);
   if (&t == main_ && e.type == "Document" && e.frame_id == t.target_id) main_document_url_ = e.request.url;
   if (!t.tracker.OnRequestWillBeSent(e) || t.session == nullptr) return;
   ++pending_reads_;
@@ -321,7 +345,7 @@ void Visit::Handle(Target& t, const p::LoadEventFired&) {
 }
 
 void Visit::Handle(Target& t, const p::FrameNavigated& e) {
-  frames_[e.frame_id] = e.url;
+  FollowFrame(e.frame_id, e.url, true);
   if (!e.parent_id.empty()) return;
   t.url = e.url;
   t.tracker.set_target_url(e.url);
@@ -338,8 +362,10 @@ void Visit::Handle(Target& t, const p::JavascriptDialogOpening& e) {
   // An unanswered dialog blocks the page. Dismiss it; accept beforeunload so
   // that leaving the page is never held up.
   bool accept = e.type == "beforeunload";
-  result_.dialogs.push_back(DialogRecord{record_.visit_id, e.type, e.message, e.url,
-                                         accept ? "accepted" : "dismissed"});
+  if (budget_.Take(Budget::kDialogs)) {
+    result_.dialogs.push_back(DialogRecord{record_.visit_id, e.type, e.message, e.url,
+                                           accept ? "accepted" : "dismissed"});
+  }
   if (t.session) {
     t.session->Send("Page.handleJavaScriptDialog", cdp::JsonObject().Set("accept", accept).Build(), Ignore,
                     kTargetCommandTimeout);
@@ -484,15 +510,25 @@ void Visit::Complete(std::vector<p::Cookie> jar) {
   interaction_.TakeRecords(record_.visit_id, result_);
   // ExtraInfo that came before its request or after it closed names its
   // response by request id only: the hop with that id and status.
-  cookies_.ResolvePending([this](const std::string& cdp_id, int status) {
+  // Indexed once by request id, and by the requestId a redirect hop
+  // ("<id>:<n>") shares, so this stays linear in a flood.
+  std::unordered_map<std::string_view, std::vector<const RequestRecord*>> by_id;
+  for (const RequestRecord& r : result_.requests) {
+    std::string_view id = r.request_id;
+    by_id[id].push_back(&r);
+    size_t colon = id.rfind(':');
+    if (colon != std::string_view::npos && colon + 1 < id.size() &&
+        id.find_first_not_of("0123456789", colon + 1) == std::string_view::npos) {
+      by_id[id.substr(0, colon)].push_back(&r);
+    }
+  }
+  cookies_.ResolvePending([&by_id](const std::string& cdp_id, int status) {
     std::string url;
-    for (const RequestRecord& r : result_.requests) {
-      bool same = r.request_id == cdp_id ||
-                  (r.request_id.size() > cdp_id.size() && r.request_id.compare(0, cdp_id.size(), cdp_id) == 0 &&
-                   r.request_id[cdp_id.size()] == ':');
-      if (!same) continue;
-      if (r.status == status) return r.url;
-      if (url.empty()) url = r.url;
+    auto it = by_id.find(cdp_id);
+    if (it == by_id.end()) return url;
+    for (const RequestRecord* r : it->second) {
+      if (r->status == status) return r->url;
+      if (url.empty()) url = r->url;
     }
     return url;
   });
@@ -502,6 +538,7 @@ void Visit::Complete(std::vector<p::Cookie> jar) {
   result_.websockets = websockets_.Take();
   record_.request_count = static_cast<int64_t>(result_.requests.size());
   record_.cookie_count = static_cast<int64_t>(result_.cookies.size());
+  record_.limits_hit = budget_.Hits();
   result_.visit = record_;
   if (!on_done_) return;  // a prepared page that never got its visit
   auto done = std::move(on_done_);

@@ -31,6 +31,7 @@
 #include "worker/interact/interact_options.h"
 #include "worker/network/cookie_ledger.h"
 #include "worker/network/request_tracker.h"
+#include "worker/network/visit_budget.h"
 #include "worker/network/websocket_tracker.h"
 #include "worker/record/visit_result.h"
 
@@ -42,6 +43,7 @@ struct VisitOptions {
   common::Duration quiet_period{2000};   // no network activity for this long
   size_t post_data_cap = 1 << 20;
   size_t websocket_payload_cap = 64 << 10;
+  BudgetLimits budgets;                  // per visit (worker/network/visit_budget.h)
   interact::InteractOptions interact;    // typing, clicking, consent (issue 4)
   bool collect_links = false;            // read the page's links at the end (--pages)
 };
@@ -114,6 +116,9 @@ class Visit {
   void MaybeComplete();
   void Complete(std::vector<cdp::protocol::Cookie> jar);
   void EndSubscriptions();
+  // Follows a frame's URL (frame_url of its requests) while the frames
+  // budget allows; `count_drop`: a frame over it counts as dropped.
+  void FollowFrame(const std::string& frame_id, const std::string& url, bool count_drop);
   std::string TargetUrl(const std::string& target_id) const;
   // The guard's account of a connection the browser reports failed through
   // its proxy (`error_text` a SOCKS/proxy error), if it refused `url`'s.
@@ -134,6 +139,8 @@ class Visit {
   Target* main_ = nullptr;
   std::unordered_map<std::string, std::string> frames_;  // frame id -> last URL
   std::string main_document_url_;  // the main frame's latest document request (redirects included)
+  // Before the trackers and the ledger, which borrow it; reset by Begin.
+  VisitBudget budget_;
   CookieLedger cookies_;
   WebSocketTracker websockets_;
   ApiCallLog api_calls_;

@@ -30,18 +30,24 @@ std::string CookieDomain(const normalize::SetCookie& cookie, std::string_view se
   return cookie.domain.empty() ? common::HostOf(setter_url) : cookie.domain;
 }
 
-bool SameCookie(const p::Cookie& jar, std::string_view name, std::string_view domain) {
-  return jar.name == name && StripDot(jar.domain) == domain;
-}
-
 std::optional<std::string> NonEmpty(const std::string& s) {
   return s.empty() ? std::nullopt : std::optional<std::string>(s);
 }
 
 }  // namespace
 
-CookieLedger::CookieLedger(std::string visit_id, std::string site)
-    : visit_id_(std::move(visit_id)), site_(std::move(site)) {}
+CookieLedger::CookieLedger(std::string visit_id, std::string site, VisitBudget* budget)
+    : visit_id_(std::move(visit_id)), site_(std::move(site)), budget_(budget) {}
+
+// A jar cookie matches a set when the names are equal and the jar's domain,
+// leading dot dropped, equals the set's domain (as before the index).
+std::string CookieLedger::Key(std::string_view name, std::string_view domain) {
+  std::string key;
+  key.reserve(name.size() + domain.size() + 1);
+  key.append(name).push_back('\0');
+  key.append(domain);
+  return key;
+}
 
 // Blocked lines also appear among the raw Set-Cookie lines; they are kept
 // only as blocked records, since the browser did not store them.
@@ -71,7 +77,10 @@ void CookieLedger::Record(const std::string& response_url, const p::ResponseRece
       }
       auto parsed = normalize::ParseSetCookie(line);
       if (!parsed) continue;
-      http_sets_.push_back({parsed->name, CookieDomain(*parsed, response_url), response_url});
+      std::string key = Key(parsed->name, CookieDomain(*parsed, response_url));
+      if (http_setter_.size() < kMaxIndexedKeys || http_setter_.count(key)) {
+        http_setter_.try_emplace(std::move(key), response_url);  // the first setter keeps the key
+      }
     }
   }
 }
@@ -107,6 +116,13 @@ void CookieLedger::AddBlocked(const std::string& response_url, const p::BlockedS
 }
 
 void CookieLedger::OnScriptWrite(const CookieWriteRecord& write) {
+  if (auto parsed = normalize::ParseSetCookie(write.cookie)) {
+    std::string key = Key(parsed->name, CookieDomain(*parsed, write.frame_url));
+    if (js_setter_.size() < kMaxIndexedKeys && !js_setter_.count(key)) {
+      js_setter_.emplace(std::move(key), write.script_url ? write.script_url : NonEmpty(write.frame_url));
+    }
+  }
+  if (budget_ != nullptr && !budget_->Take(Budget::kCookieWrites)) return;
   CookieWriteRecord w = write;
   w.visit_id = visit_id_;
   if (w.script_url) w.third_party = normalize::IsThirdParty(*w.script_url, site_);
@@ -117,21 +133,13 @@ void CookieLedger::OnScriptWrite(const CookieWriteRecord& write) {
 // wins the URL (it is the response that set the cookie), then the writing
 // script, then the frame of the write when the script is unknown.
 void CookieLedger::Attribute(const p::Cookie& c, CookieRecord& r) const {
-  bool http = false, js = false;
-  for (const HttpSet& set : http_sets_) {
-    if (!SameCookie(c, set.name, set.domain)) continue;
-    if (!http) r.setter_url = NonEmpty(set.setter_url);
-    http = true;
-  }
-  std::optional<std::string> js_url;
-  for (const CookieWriteRecord& w : writes_) {
-    auto parsed = normalize::ParseSetCookie(w.cookie);
-    if (!parsed || !SameCookie(c, parsed->name, CookieDomain(*parsed, w.frame_url))) continue;
-    if (!js) js_url = w.script_url ? w.script_url : NonEmpty(w.frame_url);
-    js = true;
-  }
-  if (!http) r.setter_url = js_url;
-  r.set_by = http && js ? "both" : http ? "http" : js ? "js" : "unknown";
+  std::string key = Key(c.name, StripDot(c.domain));
+  auto http = http_setter_.find(key);
+  auto js = js_setter_.find(key);
+  bool by_http = http != http_setter_.end(), by_js = js != js_setter_.end();
+  if (by_http) r.setter_url = NonEmpty(http->second);
+  else if (by_js) r.setter_url = js->second;
+  r.set_by = by_http && by_js ? "both" : by_http ? "http" : by_js ? "js" : "unknown";
 }
 
 std::vector<CookieRecord> CookieLedger::Finish(const std::vector<p::Cookie>& jar) const {

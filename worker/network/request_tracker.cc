@@ -113,30 +113,10 @@ std::optional<std::string> DecodeBase64(std::string_view in) {
   return out;
 }
 
-void ApplyRequestExtra(const p::RequestWillBeSentExtraInfo& e, RequestRecord& record) {
-  record.request_headers = SplitRepeated(e.headers);  // what went on the wire, Cookie included
-}
-
-void ApplyResponseExtra(const p::ResponseReceivedExtraInfo& e, RequestRecord& record) {
-  record.response_headers = SplitRepeated(e.headers);  // raw: the real Set-Cookie lines
-  record.blocked_set_cookies.clear();
-  for (const p::BlockedSetCookie& blocked : e.blocked_cookies) {
-    std::string reasons;
-    for (const std::string& reason : blocked.reasons) {
-      reasons += (reasons.empty() ? "" : ",") + reason;
-    }
-    record.blocked_set_cookies.push_back(reasons + ": " + blocked.cookie_line);
-  }
-}
-
-void ApplyResponse(const p::Response& r, bool keep_headers, RequestRecord& record) {
-  if (r.status != 0) record.status = r.status;
-  record.mime_type = NonEmpty(r.mime_type);
-  record.remote_ip = NonEmpty(r.remote_ip);
-  record.encoded_data_length = r.encoded_data_length;
-  record.from_cache = record.from_cache || r.from_disk_cache || r.from_prefetch_cache;
-  record.from_service_worker = r.from_service_worker;
-  if (!keep_headers) record.response_headers = SplitRepeated(r.headers);
+int64_t HeaderBytes(const HeaderList& headers) {
+  int64_t bytes = 0;
+  for (const auto& [name, value] : headers) bytes += static_cast<int64_t>(name.size() + value.size());
+  return bytes;
 }
 
 // What a hop's requestWillBeSent says; the response and the end come later.
@@ -154,7 +134,6 @@ RequestRecord RecordOf(const p::RequestWillBeSent& e, const TrackerContext& cont
   r.initiator_type = e.initiator.type;
   r.initiator_url = NonEmpty(e.initiator.url);
   r.initiator_stack_urls = e.initiator.stack_urls;
-  r.request_headers = SplitRepeated(e.request.headers);  // replaced by the ExtraInfo's when it comes
   if (e.wall_time > 0) r.wall_time = e.wall_time;
   r.third_party = normalize::IsThirdParty(r.url, context.site);
   return r;
@@ -164,6 +143,61 @@ RequestRecord RecordOf(const p::RequestWillBeSent& e, const TrackerContext& cont
 
 RequestTracker::RequestTracker(TrackerContext context) : context_(std::move(context)) {}
 
+void RequestTracker::ApplyRequestExtra(const p::RequestWillBeSentExtraInfo& e, RequestRecord& record) {
+  KeepHeaders(record, record.request_headers, SplitRepeated(e.headers));  // as on the wire, Cookie included
+}
+
+void RequestTracker::ApplyResponseExtra(const p::ResponseReceivedExtraInfo& e, RequestRecord& record) {
+  KeepHeaders(record, record.response_headers, SplitRepeated(e.headers));  // raw: the real Set-Cookie lines
+  record.blocked_set_cookies.clear();
+  for (const p::BlockedSetCookie& blocked : e.blocked_cookies) {
+    std::string reasons;
+    for (const std::string& reason : blocked.reasons) {
+      reasons += (reasons.empty() ? "" : ",") + reason;
+    }
+    record.blocked_set_cookies.push_back(reasons + ": " + blocked.cookie_line);
+  }
+}
+
+void RequestTracker::ApplyResponse(const p::Response& r, bool keep_headers, RequestRecord& record) {
+  if (r.status != 0) record.status = r.status;
+  record.mime_type = NonEmpty(r.mime_type);
+  record.remote_ip = NonEmpty(r.remote_ip);
+  record.encoded_data_length = r.encoded_data_length;
+  record.from_cache = record.from_cache || r.from_disk_cache || r.from_prefetch_cache;
+  record.from_service_worker = r.from_service_worker;
+  if (!keep_headers) KeepHeaders(record, record.response_headers, SplitRepeated(r.headers));
+}
+
+// The first pairs, in order, that fit both the request's and the visit's
+// header budgets; a cut list is flagged and counted against the tighter one.
+void RequestTracker::KeepHeaders(RequestRecord& record, HeaderList& slot, HeaderList headers) {
+  VisitBudget* budget = context_.budget;
+  if (budget == nullptr) {
+    slot = std::move(headers);
+    return;
+  }
+  budget->Refund(Budget::kHeaderBytes, HeaderBytes(slot));
+  slot.clear();
+  const HeaderList& other = &slot == &record.request_headers ? record.response_headers : record.request_headers;
+  int64_t request_room = std::max<int64_t>(0, budget->limit(Budget::kRequestHeaderBytes) - HeaderBytes(other));
+  int64_t visit_room = budget->Remaining(Budget::kHeaderBytes);
+  int64_t room = std::min(request_room, visit_room), used = 0;
+  size_t kept = 0;
+  for (; kept < headers.size(); ++kept) {
+    int64_t bytes = static_cast<int64_t>(headers[kept].first.size() + headers[kept].second.size());
+    if (used + bytes > room) break;
+    used += bytes;
+  }
+  if (kept < headers.size()) {
+    headers.resize(kept);
+    record.headers_truncated = true;
+    budget->Drop(request_room <= visit_room ? Budget::kRequestHeaderBytes : Budget::kHeaderBytes);
+  }
+  budget->TakeBytes(Budget::kHeaderBytes, used);
+  slot = std::move(headers);
+}
+
 RequestTracker::Open RequestTracker::NewHop(const p::RequestWillBeSent& e, int hop) {
   Open open;
   open.cdp_id = e.request_id;
@@ -171,10 +205,22 @@ RequestTracker::Open RequestTracker::NewHop(const p::RequestWillBeSent& e, int h
   open.seq = next_seq_++;
   open.started = e.timestamp;
   open.record = RecordOf(e, context_, HopId(e.request_id, hop));
+  // Replaced by the ExtraInfo's when it comes.
+  KeepHeaders(open.record, open.record.request_headers, SplitRepeated(e.request.headers));
   // Chrome leaves postData out (or cuts it) for large bodies; hasPostData
-  // without it means the caller must fetch the body.
+  // without it means the caller must fetch the body, unless the visit's POST
+  // data budget is spent: then the body is not asked for at all.
   if (e.request.post_data) ApplyPostData(open.record, e.request.post_data);
   open.awaiting_post_data = e.request.has_post_data && !e.request.post_data;
+  if (open.awaiting_post_data && context_.budget != nullptr) {
+    open.post_data_reserved =
+        context_.budget->TakeBytes(Budget::kPostDataBytes, static_cast<int64_t>(context_.post_data_cap));
+    if (open.post_data_reserved == 0) {
+      open.awaiting_post_data = false;
+      open.record.post_data_truncated = true;
+      context_.budget->Drop(Budget::kPostDataBytes);
+    }
+  }
   if (auto extra = TakeEarly(early_request_extra_, e.request_id, [](const auto&) { return true; })) {
     ApplyRequestExtra(*extra, open.record);
     open.has_extra_request_headers = true;
@@ -183,6 +229,14 @@ RequestTracker::Open RequestTracker::NewHop(const p::RequestWillBeSent& e, int h
 }
 
 bool RequestTracker::OnRequestWillBeSent(const p::RequestWillBeSent& e) {
+  // Over the requests budget: no record; the hops of a dropped request too.
+  if (Ignored(e.request_id)) return false;
+  if (context_.budget && !open_.count(e.request_id) && !context_.budget->Take(Budget::kRequests)) {
+    dropped_.insert(e.request_id);
+    Purge(early_request_extra_, e.request_id);
+    Purge(early_response_extra_, e.request_id);
+    return false;
+  }
   int hop = 0;
   std::optional<std::string> from;
   if (auto it = open_.find(e.request_id); it != open_.end()) {
@@ -225,6 +279,7 @@ void RequestTracker::CloseRedirectHop(Open hop, const p::RequestWillBeSent& e) {
 }
 
 void RequestTracker::OnRequestExtraInfo(const p::RequestWillBeSentExtraInfo& e) {
+  if (Ignored(e.request_id)) return;
   auto it = open_.find(e.request_id);
   if (it != open_.end() && !it->second.has_extra_request_headers) {
     ApplyRequestExtra(e, it->second.record);
@@ -236,6 +291,7 @@ void RequestTracker::OnRequestExtraInfo(const p::RequestWillBeSentExtraInfo& e) 
 }
 
 void RequestTracker::OnResponseExtraInfo(const p::ResponseReceivedExtraInfo& e) {
+  if (Ignored(e.request_id)) return;
   auto it = open_.find(e.request_id);
   if (it != open_.end()) {
     Open& hop = it->second;
@@ -272,6 +328,7 @@ void RequestTracker::OnServedFromCache(const p::RequestServedFromCache& e) {
 }
 
 void RequestTracker::OnLoadingFinished(const p::LoadingFinished& e) {
+  dropped_.erase(e.request_id);  // its id may come again, as a new request
   auto it = open_.find(e.request_id);
   if (it == open_.end()) return;
   it->second.record.encoded_data_length = e.encoded_data_length;  // the whole transfer
@@ -279,6 +336,7 @@ void RequestTracker::OnLoadingFinished(const p::LoadingFinished& e) {
 }
 
 void RequestTracker::OnLoadingFailed(const p::LoadingFailed& e, std::optional<std::string> blocked_by_guard) {
+  dropped_.erase(e.request_id);
   auto it = open_.find(e.request_id);
   if (it == open_.end()) return;
   RequestRecord& r = it->second.record;
@@ -350,19 +408,40 @@ bool RequestTracker::PatchLate(const p::RequestWillBeSentExtraInfo& e) {
   return true;
 }
 
-void RequestTracker::ApplyPostData(RequestRecord& record, std::optional<std::string> body) const {
+// Keeps at most post_data_cap bytes of a body, and only what the visit's POST
+// data budget has left; the rest is cut and its memory given back.
+void RequestTracker::ApplyPostData(RequestRecord& record, std::optional<std::string> body) {
   if (!body) return;
   record.post_data_size = static_cast<int64_t>(body->size());
-  if (body->size() > context_.post_data_cap) {
-    body->resize(context_.post_data_cap);  // a cut UTF-8 sequence is repaired by the writer
+  size_t keep = std::min(body->size(), context_.post_data_cap);
+  bool over_budget = false;
+  if (context_.budget != nullptr) {
+    auto fit = static_cast<size_t>(context_.budget->TakeBytes(Budget::kPostDataBytes, static_cast<int64_t>(keep)));
+    over_budget = fit < keep;
+    if (over_budget) context_.budget->Drop(Budget::kPostDataBytes);
+    keep = fit;
+  }
+  if (keep < body->size()) {
+    body->resize(keep);  // a cut UTF-8 sequence is repaired by the writer
+    body->shrink_to_fit();
     record.post_data_truncated = true;
   }
+  if (over_budget && keep == 0) return;  // nothing kept: post_data stays null
   record.post_data = std::move(body);
 }
 
 void RequestTracker::OnPostData(const std::string& request_id, std::optional<std::string> body,
                                 bool base64) {
   if (body && base64) body = DecodeBase64(*body);  // undecodable: recorded as unknown
+  // The budget held for the asks of this id is given back; the body takes what it uses.
+  auto release = [this](Open& hop) {
+    if (context_.budget != nullptr) context_.budget->Refund(Budget::kPostDataBytes, hop.post_data_reserved);
+    hop.post_data_reserved = 0;
+  };
+  if (auto it = open_.find(request_id); it != open_.end()) release(it->second);
+  for (Open& hop : held_) {
+    if (hop.cdp_id == request_id) release(hop);
+  }
   if (auto it = open_.find(request_id); it != open_.end() && it->second.awaiting_post_data) {
     ApplyPostData(it->second.record, body);
     it->second.awaiting_post_data = false;

@@ -3,7 +3,8 @@
 // Handles: ExtraInfo arriving before or after its request/response; redirect
 // chains that reuse one requestId (one record per hop, linked both ways);
 // loadingFailed without a response; events for unknown ids (ignored);
-// POST bodies fetched later with Network.getRequestPostData.
+// POST bodies fetched later with Network.getRequestPostData; the visit's
+// budgets (requests, header bytes, POST data bytes) when it lends one.
 // Pure: no I/O, no clock (times come from the events), no simdjson, no CDP
 // session. Not thread-safe.
 #pragma once
@@ -14,9 +15,11 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "cdp/protocol/events.h"
+#include "worker/network/visit_budget.h"
 #include "worker/record/records.h"
 
 namespace worker {
@@ -27,6 +30,11 @@ struct TrackerContext {
   std::string target_type;  // page | popup | iframe | worker | shared_worker | service_worker
   std::string target_url;
   size_t post_data_cap = 1 << 20;  // bytes kept of a body; longer ones are cut and flagged
+  // The visit's budgets, shared by all its trackers; null: unlimited. Borrowed:
+  // it must outlive the tracker. Over `requests` a new request gets no record
+  // and its later events are ignored; header lists and bodies are cut to the
+  // header and POST data budgets (headers_truncated, post_data_truncated).
+  VisitBudget* budget = nullptr;
 };
 
 class RequestTracker {
@@ -34,7 +42,9 @@ class RequestTracker {
   explicit RequestTracker(TrackerContext context);
 
   // Returns true when the body must be fetched with Network.getRequestPostData
-  // (has_post_data without an inline body); the record then waits for OnPostData.
+  // (has_post_data without an inline body, and POST data budget left: each
+  // ask holds up to post_data_cap of it until answered); the record then
+  // waits for OnPostData.
   bool OnRequestWillBeSent(const cdp::protocol::RequestWillBeSent& e);
   void OnRequestExtraInfo(const cdp::protocol::RequestWillBeSentExtraInfo& e);
   void OnResponseExtraInfo(const cdp::protocol::ResponseReceivedExtraInfo& e);
@@ -69,6 +79,9 @@ class RequestTracker {
     uint64_t seq = 0;    // opening order, so Flush is deterministic
     double started = 0;  // event timestamp, seconds
     bool awaiting_post_data = false;
+    // POST data budget held for a body asked for and not yet answered, so
+    // that a burst of POSTs cannot all be asked for before the first answer.
+    int64_t post_data_reserved = 0;
     bool response_seen = false;
     bool expects_response_extra = false;  // responseReceived.hasExtraInfo (assumed for redirects)
     bool has_extra_request_headers = false;
@@ -87,7 +100,14 @@ class RequestTracker {
   bool PatchLate(const cdp::protocol::ResponseReceivedExtraInfo& e);
   bool PatchLate(const cdp::protocol::RequestWillBeSentExtraInfo& e);
   RequestRecord* FindUntaken(const std::string& record_id);
-  void ApplyPostData(RequestRecord& record, std::optional<std::string> body) const;
+  void ApplyPostData(RequestRecord& record, std::optional<std::string> body);
+  void ApplyRequestExtra(const cdp::protocol::RequestWillBeSentExtraInfo& e, RequestRecord& record);
+  void ApplyResponseExtra(const cdp::protocol::ResponseReceivedExtraInfo& e, RequestRecord& record);
+  void ApplyResponse(const cdp::protocol::Response& r, bool keep_headers, RequestRecord& record);
+  // Sets a header list of `record` (`slot` is one of its two lists) to as
+  // much of `headers` as the header budgets allow, refunding the list it replaces.
+  void KeepHeaders(RequestRecord& record, HeaderList& slot, HeaderList headers);
+  bool Ignored(const std::string& request_id) const { return dropped_.count(request_id) > 0; }
 
   TrackerContext context_;
   std::unordered_map<std::string, Open> open_;  // by requestId: the current hop
@@ -98,6 +118,9 @@ class RequestTracker {
   std::deque<cdp::protocol::ResponseReceivedExtraInfo> early_response_extra_;
   std::unordered_map<std::string, Late> late_;  // by requestId; cleared by TakeCompleted
   std::vector<RequestRecord> completed_;
+  // Requests over the requests budget that have not ended yet: their events
+  // are ignored (and not buffered as early ExtraInfo).
+  std::unordered_set<std::string> dropped_;
   uint64_t next_seq_ = 0;
 };
 

@@ -1,6 +1,8 @@
 // WebSocketTracker: turns one visit's Network.webSocket* events into its
 // `websocket` records (open, each frame sent or received, close), in the
 // order the events came, with payloads cut at a cap. Owned by the Visit.
+// With a VisitBudget, records over `websocket_frames` are not kept and
+// payloads over what `websocket_bytes` has left are cut (both counted).
 // Pure: no I/O, no clock (timestamps come from the events), no CDP session.
 // Not thread-safe.
 #pragma once
@@ -11,6 +13,7 @@
 #include <vector>
 
 #include "cdp/protocol/events.h"
+#include "worker/network/visit_budget.h"
 #include "worker/record/records.h"
 
 namespace worker {
@@ -24,7 +27,8 @@ struct WebSocketSource {
 
 class WebSocketTracker {
  public:
-  WebSocketTracker(std::string visit_id, std::string site, size_t payload_cap);
+  // `budget` (may be null: unlimited) must outlive the tracker.
+  WebSocketTracker(std::string visit_id, std::string site, size_t payload_cap, VisitBudget* budget = nullptr);
 
   void OnCreated(const WebSocketSource& from, const cdp::protocol::WebSocketCreated& e);
   // A frame's payload longer than payload_cap is cut there (payload_truncated).
@@ -37,10 +41,12 @@ class WebSocketTracker {
  private:
   // A frame or close of a socket whose creation was not seen has URL "".
   const std::string& UrlOf(const WebSocketSource& from, const std::string& request_id);
-  void Add(const WebSocketSource& from, const std::string& request_id, std::string url, std::string direction);
+  // Appends a record; false when the frames budget is spent (nothing added).
+  bool Add(const WebSocketSource& from, const std::string& request_id, std::string url, std::string direction);
 
   std::string visit_id_, site_;
   size_t payload_cap_;
+  VisitBudget* budget_;
   std::map<std::pair<std::string, std::string>, std::string> urls_;  // (source key, request id) -> url
   std::vector<WebSocketRecord> records_;
 };

@@ -57,6 +57,13 @@ struct FieldTable<SummaryPlatform> {
       Field("identities", &R::identities));
 };
 
+template <>
+struct FieldTable<LimitHit> {
+  using R = LimitHit;
+  static constexpr auto kFields = std::make_tuple(
+      Field("budget", &R::budget), Field("limit", &R::limit), Field("dropped", &R::dropped));
+};
+
 // ---- what a visit recorded (worker/browser/, worker/network/) ----
 
 template <>
@@ -74,7 +81,7 @@ struct FieldTable<VisitRecord> {
       Field("requests_blocked_by_guard", &R::requests_blocked_by_guard), Field("title", &R::title),
       Field("tracker_data", &R::tracker_data), Field("page", &R::page),
       Field("landing_visit_id", &R::landing_visit_id), Field("decode_errors", &R::decode_errors),
-      Field("cookie_jar_error", &R::cookie_jar_error));
+      Field("cookie_jar_error", &R::cookie_jar_error), Field("limits_hit", &R::limits_hit));
 };
 
 template <>
@@ -93,7 +100,7 @@ struct FieldTable<RequestRecord> {
       Field("request_headers", &R::request_headers), Field("response_headers", &R::response_headers),
       Field("blocked_set_cookies", &R::blocked_set_cookies), Field("post_data", &R::post_data),
       Field("post_data_truncated", &R::post_data_truncated),
-      Field("post_data_size", &R::post_data_size),
+      Field("post_data_size", &R::post_data_size), Field("headers_truncated", &R::headers_truncated),
       Field("encoded_data_length", &R::encoded_data_length), Field("wall_time", &R::wall_time),
       Field("duration_ms", &R::duration_ms), Field("failed", &R::failed),
       Field("error_text", &R::error_text), Field("blocked_by_guard", &R::blocked_by_guard), Field("finished", &R::finished),

@@ -18,6 +18,16 @@ inline constexpr int kSchemaVersion = 1;
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
+// One per-visit budget the visit ran into (worker/network/visit_budget.h):
+// what was kept stopped at `limit`, and `dropped` things were not kept or
+// were cut (requests, header lists, bodies, frames, writes, targets, ...).
+struct LimitHit {
+  std::string budget;   // requests | request_header_bytes | header_bytes | post_data_bytes | websocket_frames |
+                        // websocket_bytes | cookie_writes | targets | frames | dialogs | downloads | popups
+  int64_t limit = 0;    // the flag's value, in the budget's unit (items or bytes)
+  int64_t dropped = 0;  // items not kept or cut (never bytes)
+};
+
 struct VisitRecord {  // type "visit"
   std::string visit_id;      // unique per attempt: "<run-or-scan id>-<n>-a<attempt>"
   std::string input_url;
@@ -43,6 +53,7 @@ struct VisitRecord {  // type "visit"
   // Why the final cookie jar (Storage.getCookies) could not be read; then
   // the visit has no cookie records from the jar. nullopt when it was read.
   std::optional<std::string> cookie_jar_error;
+  std::vector<LimitHit> limits_hit;  // budgets the visit ran into, in budget order; empty: none
 };
 
 // Who a third party is, from TrackerDB (worker/analysis/classify/tracker_db.h).
@@ -76,6 +87,7 @@ struct RequestRecord {  // type "request"
   std::optional<std::string> post_data;
   bool post_data_truncated = false;
   std::optional<int64_t> post_data_size;     // bytes of the whole body when known
+  bool headers_truncated = false;            // a header budget cut request_headers / response_headers
   std::optional<double> encoded_data_length;
   std::optional<double> wall_time;           // seconds since epoch when sent
   std::optional<double> duration_ms;         // sent -> finished/failed
