@@ -16,10 +16,13 @@ bool ValidRequestId(const std::string& id) {
   return true;
 }
 
+// Seconds in (0, 3600); anything else ("0" included) means "not given": -1,
+// the worker's default. Not 0, which would be a setting (no dwell, no
+// quiet period).
 double NumberField(const std::string& value) {
   char* end = nullptr;
   double v = std::strtod(value.c_str(), &end);
-  return end != value.c_str() && *end == '\0' && v > 0 && v < 3600 ? v : 0;
+  return end != value.c_str() && *end == '\0' && v > 0 && v < 3600 ? v : -1;
 }
 
 // Whole seconds as digits, at most 12 (the schema's pattern); anything else

@@ -42,6 +42,23 @@ TEST_CASE("ParseScanRequest: a bad request_id or too many lines is rejected, wit
   CHECK(ParseScanRequest({{"request_id", "r"}, {"urls", many}}, false).error.find("10000") != std::string::npos);
 }
 
+// Found by tests/fuzz/scan_request_fuzz.cc (corpus/scan_request/regress-settings-default):
+// an unusable value read as 0, which for min_dwell_s and quiet_period_s is a
+// setting (no dwell), not the default the schema promises.
+TEST_CASE("ParseScanRequest: a setting it cannot use (or 0) is the worker's default", "[scan_request]") {
+  for (const char* value : {"0", "inf", "nan", "-5", "3600", "1e9", "", "2s", "-0"}) {
+    INFO(value);
+    ScanRequest r = ParseScanRequest({{"request_id", "r"}, {"urls", "https://a.example/"}, {"timeout_s", value},
+                                      {"min_dwell_s", value}, {"quiet_period_s", value}}, false);
+    CHECK(r.run.settings.timeout_s == -1);
+    CHECK(r.run.settings.min_dwell_s == -1);
+    CHECK(r.run.settings.quiet_period_s == -1);
+  }
+  ScanRequest absent = ParseScanRequest({{"request_id", "r"}}, false);
+  CHECK(absent.run.settings.min_dwell_s == -1);
+  CHECK(absent.run.settings.quiet_period_s == -1);
+}
+
 TEST_CASE("ParseScanRequest: allow_private_targets is the coordinator's", "[scan_request]") {
   CHECK(ParseScanRequest({{"request_id", "r"}, {"allow_private_targets", "false"}}, true)
             .run.settings.allow_private_targets);
