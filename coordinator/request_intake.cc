@@ -1,7 +1,5 @@
 #include "coordinator/request_intake.h"
 
-#include <cstdlib>
-
 #include "common/log.h"
 #include "coordinator/submit.h"
 #include "fleet/store/keys.h"
@@ -12,34 +10,7 @@ using fleet::RedisReply;
 using common::Status;
 
 namespace {
-
 constexpr const char* kClaimIdleMs = "30000";
-constexpr size_t kMaxUrlsPerRequest = 10000;
-
-bool ValidRequestId(const std::string& id) {
-  if (id.empty() || id.size() > 128) return false;
-  for (char c : id) {
-    if (!isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') return false;
-  }
-  return true;
-}
-
-double NumberField(const std::string& value) {
-  char* end = nullptr;
-  double v = std::strtod(value.c_str(), &end);
-  return end != value.c_str() && *end == '\0' && v > 0 && v < 3600 ? v : 0;
-}
-
-// Whole seconds as digits, at most 12 (the schema's pattern); anything else
-// means "not given", as the other optional fields do.
-int64_t SecondsField(const std::string& value) {
-  if (value.empty() || value.size() > 12) return 0;
-  for (char c : value) {
-    if (c < '0' || c > '9') return 0;
-  }
-  return std::strtoll(value.c_str(), nullptr, 10);
-}
-
 }  // namespace
 
 Status RequestIntake::Open() {
@@ -67,7 +38,7 @@ Status RequestIntake::Poll() {
 Status RequestIntake::Take(const RedisReply& entries) {
   for (const auto& entry : entries.elements) {
     if (entry.elements.size() != 2) continue;
-    std::vector<std::pair<std::string, std::string>> fields;
+    StreamFields fields;
     const auto& flat = entry.elements[1].elements;
     for (size_t i = 0; i + 1 < flat.size(); i += 2) fields.emplace_back(flat[i].str, flat[i + 1].str);
     Accept(entry.elements[0].str, fields);
@@ -75,40 +46,18 @@ Status RequestIntake::Take(const RedisReply& entries) {
   return Status::Ok();
 }
 
-void RequestIntake::Accept(const std::string& entry_id,
-                           const std::vector<std::pair<std::string, std::string>>& fields) {
-  std::string request_id, urls, reply_stream;
-  fleet::RunInfo run;
-  run.priority = 1;
-  for (const auto& [k, v] : fields) {
-    if (k == "request_id") request_id = v;
-    else if (k == "urls") urls = v;
-    else if (k == "reply_stream") reply_stream = v;
-    else if (k == "timeout_s") run.settings.timeout_s = NumberField(v);
-    else if (k == "min_dwell_s") run.settings.min_dwell_s = NumberField(v);
-    else if (k == "quiet_period_s") run.settings.quiet_period_s = NumberField(v);
-    else if (k == "ttl_s") run.ttl_s = SecondsField(v);
-  }
-  run.settings.allow_private_targets = allow_private_;  // never the requester's choice
-  std::string error;
-  std::vector<std::string> lines;
-  for (size_t start = 0; start < urls.size();) {
-    size_t end = urls.find('\n', start);
-    if (end == std::string::npos) end = urls.size();
-    lines.push_back(urls.substr(start, end - start));
-    start = end + 1;
-  }
-  if (!ValidRequestId(request_id)) error = "request_id missing or not [A-Za-z0-9._-]{1,128}";
-  else if (lines.size() > kMaxUrlsPerRequest) error = "more than " + std::to_string(kMaxUrlsPerRequest) + " URLs";
+void RequestIntake::Accept(const std::string& entry_id, const StreamFields& fields) {
+  ScanRequest request = ParseScanRequest(fields, allow_private_);
+  const std::string& request_id = request.request_id;
+  const std::string& reply_stream = request.reply_stream;
+  std::string error = request.error;
   if (error.empty()) {
-    run.name = "ondemand-" + request_id;
-    run.request_id = request_id;
-    run.reply_stream = reply_stream;
+    fleet::RunInfo& run = request.run;
     if (auto existing = store_.GetRun(run.name); existing.ok() && existing->state != "submitting") {
       (void)redis_.Command({"XACK", stream_, kGroup, entry_id});  // delivered again after a crash
       return;
     }
-    auto submitted = SubmitRun(store_, run, lines);
+    auto submitted = SubmitRun(store_, run, request.lines);
     if (!submitted.ok()) {
       if (submitted.status().code() != common::Code::kInvalidArgument) {
         common::LogWarn("request " + request_id + " not stored yet: " + submitted.status().ToString());

@@ -12,6 +12,7 @@
 
 #include <string>
 
+#include "coordinator/scan_request.h"
 #include "fleet/redis_client.h"
 #include "fleet/store/run_store.h"
 
@@ -31,7 +32,7 @@ class RequestIntake {
 
  private:
   common::Status Take(const fleet::RedisReply& entries);
-  void Accept(const std::string& entry_id, const std::vector<std::pair<std::string, std::string>>& fields);
+  void Accept(const std::string& entry_id, const StreamFields& fields);  // ParseScanRequest, then store
   void SendReply(const std::string& reply_stream, const std::vector<std::string>& fields);
 
   fleet::RedisClient& redis_;

@@ -6,7 +6,7 @@ PACKAGES=(
   libwebsockets-dev libsimdjson-dev libpsl-dev libcurl4-openssl-dev
   libcli11-dev rapidjson-dev libssl-dev
   cppzmq-dev libzmq3-dev libhiredis-dev libzstd-dev libre2-dev libuv1-dev
-  catch2 chromium redis-server
+  catch2 chromium redis-server clang libclang-rt-dev
   python3 python3-jsonschema python3-pytest python3-zmq python3-yaml openssl procps
 )
 missing=()

@@ -227,8 +227,8 @@ def test_record_fields_match_the_code():
     assert lua, "ReleaseBatch's failed result not found"
     assert sorted(re.findall(r"(\w+)\s*=", lua.group(1))) == sorted(failed_result["properties"])
     intake = read_source("coordinator/request_intake.cc")
-    accept = function_body(intake, "void RequestIntake::Accept(")
-    assert re.findall(r'k == "(\w+)"', accept) == list(schema_of("scan_request")["properties"])
+    parse = function_body(read_source("coordinator/scan_request.cc"), "ScanRequest ParseScanRequest(")
+    assert re.findall(r'k == "(\w+)"', parse) == list(schema_of("scan_request")["properties"])
     done, rejected = shapes_of("scan_reply")
     assert fields_of_brace_list(intake, "scan_done") == list(done["properties"])
     assert fields_of_brace_list(intake, "scan_rejected") == list(rejected["properties"])

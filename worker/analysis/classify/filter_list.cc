@@ -166,7 +166,7 @@ FilterListStats FilterSet::Add(std::string_view list_name, std::string_view text
     }
     if (badfilter) {  // cancels the same filter without $badfilter
       std::string cancelled = f.text;
-      size_t pos = cancelled.rfind("badfilter");
+      size_t pos = common::AsciiLower(cancelled).rfind("badfilter");  // options are any case: "$BadFilter"
       cancelled.erase(pos, 9);
       while (!cancelled.empty() && (cancelled.back() == ',' || cancelled.back() == '$')) cancelled.pop_back();
       if (size_t dup = cancelled.find(",,"); dup != std::string::npos) cancelled.erase(dup, 1);

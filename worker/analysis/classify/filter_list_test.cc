@@ -334,6 +334,15 @@ TEST_CASE("FilterSet host span skips scheme, userinfo and port", "[filters]") {
   }
 }
 
+// Found by tests/fuzz/filter_list_fuzz.cc (corpus/filter_list/regress-badfilter-case):
+// "$BadFilter" set the flag (options are any case) but its text was looked
+// for in lower case only, and std::string::erase(npos) threw out of Add().
+TEST_CASE("FilterSet takes $badfilter in any case", "[filters]") {
+  FilterSet set = FilterSet::Parse("test", "||x.com^$script\n||x.com^$image\n||x.com^$script,BadFilter\n||y.com^$BADFILTER");
+  CHECK_FALSE(set.Match({"https://x.com/a.js", "a.com", RT::kScript, true}));
+  CHECK(set.Match({"https://x.com/a.png", "a.com", RT::kImage, true}));  // only the $script one is cancelled
+}
+
 TEST_CASE("FilterSet survives random and truncated lines", "[filters]") {
   const std::string seeds[] = {
       "||ads.com^$third-party,domain=a.com|~b.a.com",
