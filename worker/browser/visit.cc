@@ -29,6 +29,13 @@ namespace {
 
 void Ignore(Result<std::string>) {}
 
+// The deadline of the page's end-of-visit reads (title, links). Short: a page
+// whose main thread never yields (an endless document.write) answers nothing,
+// and kTargetCommandTimeout would hold the visit that much past its --timeout
+// (test_hostile.py, document_write). The cookie jar is read from the browser
+// process, which a hung page does not hold up.
+constexpr Duration kEndReadTimeout{2000};
+
 }  // namespace
 
 Visit::Visit(cdp::Connection& browser, common::Loop& loop, const VisitOptions& options,
@@ -359,7 +366,7 @@ void Visit::ReadTitle() {
                          }
                          MaybeComplete();
                        },
-                       kTargetCommandTimeout);
+                       kEndReadTimeout);
 }
 
 // The page's links for --pages, as the browser resolved them (a.href), one a
@@ -387,7 +394,7 @@ void Visit::ReadLinks() {
                          }
                          MaybeComplete();
                        },
-                       kTargetCommandTimeout);
+                       kEndReadTimeout);
 }
 
 void Visit::CollectCookies() {
