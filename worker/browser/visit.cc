@@ -350,11 +350,16 @@ void Visit::Finish(PageOutcome outcome) {
 
 // The title is read, not taken from Target.targetInfoChanged: Chromium
 // reports a placeholder there (the URL without its scheme) until some later
-// change, and a page's title often comes after its first paint.
+// change, and a page's title often comes after its first paint. At most its
+// first 65,536 UTF-16 units (never half a surrogate pair): a page can set a
+// title of any size, and each copy on its way to the record would cost that
+// much (a 10 MB title took trackscan from 92 to 194 MB, test_hostile.py).
 void Visit::ReadTitle() {
+  constexpr const char* kTitleExpression =
+      R"json({"expression":"(t => t.length <= 65536 ? t : t.slice(0, 65536).replace(/[\\uD800-\\uDBFF]$/, ''))(document.title)","returnByValue":true})json";
   ++pending_reads_;
   auto alive = alive_;
-  main_->session->Send("Runtime.evaluate", R"({"expression":"document.title","returnByValue":true})",
+  main_->session->Send("Runtime.evaluate", kTitleExpression,
                        [this, alive](Result<std::string> r) {
                          if (!*alive) return;
                          --pending_reads_;
