@@ -101,6 +101,11 @@ void Visit::Begin(VisitRecord seed, const VisitOptions& options, std::function<v
 }
 
 bool Visit::OnTargetAttached(cdp::Session& session, const p::TargetInfo& info) {
+  // A completed visit subscribes to nothing more: its subscriptions ended in
+  // Complete, and one added now would outlive the sessions when the browser
+  // is lost before the Browser destroys this Visit (a popup attaching in the
+  // turn between Complete and that).
+  if (completed_) return false;
   // A service worker is reached by both the browser's and the page's
   // auto-attach; the first session records it.
   for (const auto& [id, existing] : targets_) {
