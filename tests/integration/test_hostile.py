@@ -98,7 +98,7 @@ PAGES = {
         "debugger) is answered; Chromium gets through ~10 a second here (~300 in 30 s), so the "
         "page has not loaded by the deadline. The end-of-visit cookie jar read (Storage.getCookies) "
         "then waits behind the browser's queue of set-up commands, 5-8 s here, up to its 10 s "
-        "deadline (kTargetCommandTimeout)", end_slack=10),
+        "deadline (kTargetCommandTimeout), when it fails and the jar is not recorded", end_slack=11),
     "popup_loop": Page(
         "popup-loop.html", "timeout",
         "a new popup every 100 ms until the end: a loading popup (and the network) never lets the "
