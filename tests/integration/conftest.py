@@ -9,8 +9,9 @@
 - At session end: no Chromium started by the tests may still run, and no
   trackscan-profile-* directory may remain in the TMPDIR the scans were given.
 
-The trackscan binary comes from `--trackscan=PATH`. Tests that need it are skipped,
-with the reason, when the option is missing; they fail when the option names no
+The trackscan binary comes from `--trackscan=PATH` (and its AddressSanitizer
+build from `--trackscan-asan=PATH`). Tests that need it are skipped, with the
+reason, when the option is missing; they fail when the option names no
 executable, or under CI.
 
 Under CI (CI set in the environment, as CI services do) nothing may skip or
@@ -57,6 +58,10 @@ def pytest_addoption(parser):
     parser.addoption("--trackscan", default=None,
                      help="path to the trackscan binary; tests that run it are skipped without it "
                           "(fail under CI)")
+    parser.addoption("--trackscan-asan", default=None,
+                     help="path to trackscan built with AddressSanitizer (BUILD_TYPE=Asan, as "
+                          "scripts/test.sh builds build-asan/trackscan); tests that need it are "
+                          "skipped without it (fail under CI)")
 
 
 # ---------------------------------------------------------------- no skips in CI
@@ -319,6 +324,18 @@ def trackscan_bin(request):
         skip_or_fail("needs the trackscan binary: pass --trackscan=/path/to/trackscan")
     if not os.path.isfile(path) or not os.access(path, os.X_OK):
         pytest.fail(f"--trackscan={path} is not an executable file (not built yet?)", pytrace=False)
+    return os.path.abspath(path)
+
+
+@pytest.fixture(scope="session")
+def trackscan_asan_bin(request):
+    """The ASan build of trackscan, from --trackscan-asan; never built here."""
+    path = request.config.getoption("--trackscan-asan")
+    if not path:
+        skip_or_fail("needs the AddressSanitizer build of trackscan: pass "
+                     "--trackscan-asan=/path/to/build-asan/trackscan (scripts/test.sh does)")
+    if not os.path.isfile(path) or not os.access(path, os.X_OK):
+        pytest.fail(f"--trackscan-asan={path} is not an executable file (not built yet?)", pytrace=False)
     return os.path.abspath(path)
 
 

@@ -50,6 +50,7 @@ HOSTS = [
     "fpnpmcdn.net", "api.fpjs.io",
     "guard.test",  # the private-network guard's allowed page (test_egress_guard.py)
     "flood.test",  # issue 11: a page that floods requests, POST bodies and cookie writes
+    "hostile.test", "frames.hostile3p.test",  # hostile pages (test_hostile.py, issue 11)
 ]
 
 # Trackers answer any path with a pixel, so pages can vary query strings freely.
@@ -197,6 +198,33 @@ def echo_cookies(req):
                           ("Access-Control-Allow-Origin", "*")], body)
 
 
+# Not UTF-8: 0xFF 0xFE, a broken two-byte sequence (C3 28) and a lone surrogate
+# encoded as if it were UTF-8 (ED A0 80). A str of Latin-1 code points, so
+# that encode_response writes these exact bytes into a header.
+BAD_BYTES = "\xff\xfe\xc3\x28\xed\xa0\x80"
+
+
+def with_bad_bytes(status=200, location=None):
+    """A response whose headers carry BAD_BYTES (pages/hostile.test/bad-bytes.html)."""
+    def handler(req):
+        headers = [("Content-Type", "text/plain"), ("X-Hostile", "bad " + BAD_BYTES),
+                   ("Set-Cookie", f"bad_bytes={BAD_BYTES}; Path=/")]
+        if location:
+            headers.append(("Location", location))
+        return Response(status, headers, b"ok")
+    return handler
+
+
+# What the server sends after a WebSocket handshake, by path: (opcode, payload)
+# frames, then it echoes as usual. Any other path gets WS_GREETING.
+WS_GREETING = [(1, b"hello-from-server")]
+WS_FRAMES = {
+    # Binary with invalid UTF-8, valid text, then text that is not UTF-8 (ED A0
+    # 80 is an encoded lone surrogate): Chromium fails the socket there.
+    "/ws-bad-frames": [(2, b"\xff\xfe\x00binary"), (1, "caf\u00e9".encode()),
+                       (1, b"lone \xed\xa0\x80 and \xff\xfe")],
+}
+
 ROUTES = {
     ("iframe.partner.test", "/frame.html"): page(
         "iframe.partner.test/frame.html",
@@ -226,6 +254,12 @@ ROUTES = {
     ("fpframe.test", "/audio.js"): page("fp.test/audio.js"),
     ("www.clarity.ms", "/s/recorder.js"): page("fp.test/recorder.js"),
     ("www.googletagmanager.com", "/gtag/js"): page("www.googletagmanager.com/gtag.js"),
+    # invalid UTF-8 in headers (pages/hostile.test/bad-bytes.html)
+    ("hostile.test", "/bad-bytes.html"): page(
+        "hostile.test/bad-bytes.html", ("X-Hostile", "bad " + BAD_BYTES),
+        ("Set-Cookie", f"bad_page={BAD_BYTES}; Path=/")),
+    ("hostile.test", "/bad-headers"): with_bad_bytes(),
+    ("hostile.test", "/bad-redirect"): with_bad_bytes(302, f"/pixel.gif?after={BAD_BYTES}"),
 }
 
 
@@ -382,7 +416,8 @@ class FixtureServer:
         accept = base64.b64encode(hashlib.sha1((key + WS_GUID).encode()).digest()).decode()
         conn.sendall(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
                       f"Connection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n").encode())
-        conn.sendall(encode_frame(1, b"hello-from-server"))
+        for opcode, payload in WS_FRAMES.get(req.path, WS_GREETING):
+            conn.sendall(encode_frame(opcode, payload))
         while True:
             frame = read_frame(reader)
             if frame is None:

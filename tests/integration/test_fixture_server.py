@@ -100,6 +100,32 @@ def test_websocket_greets_and_echoes(fixture_web):
     assert log[1].body == b"hi"
 
 
+def test_bad_bytes_go_out_verbatim(fixture_web):
+    """The hostile pages' bytes that are not UTF-8 reach the wire as they are."""
+    sock = socket.create_connection(("127.0.0.1", fixture_web.port), timeout=5)
+    sock.sendall(b"GET /bad-headers HTTP/1.1\r\nHost: hostile.test\r\nConnection: close\r\n\r\n")
+    response = b""
+    while (chunk := sock.recv(65536)):
+        response += chunk
+    sock.close()
+    bad = fixture_server.BAD_BYTES.encode("latin-1")
+    assert b"\r\nX-Hostile: bad " + bad + b"\r\n" in response
+    assert b"\r\nSet-Cookie: bad_bytes=" + bad + b"; Path=/\r\n" in response
+
+    key = base64.b64encode(os.urandom(16)).decode()
+    sock = socket.create_connection(("127.0.0.1", fixture_web.port), timeout=5)
+    sock.sendall((f"GET /ws-bad-frames HTTP/1.1\r\nHost: hostile.test\r\nUpgrade: websocket\r\n"
+                  f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+                  "Sec-WebSocket-Version: 13\r\n\r\n").encode())
+    reader = sock.makefile("rb")
+    assert b"101" in reader.readline()
+    while reader.readline().strip():
+        pass
+    frames = [fixture_server.read_frame(reader) for _ in fixture_server.WS_FRAMES["/ws-bad-frames"]]
+    sock.close()
+    assert frames == fixture_server.WS_FRAMES["/ws-bad-frames"]
+
+
 # ---------------------------------------------------------------- part 2: real Chromium
 
 def browse(server, session_tmp, url, expect, wait_s=15, extra_flags=()):

@@ -32,6 +32,13 @@ namespace {
 
 void Ignore(Result<std::string>) {}
 
+// The deadline of the page's end-of-visit reads (title, links). Short: a page
+// whose main thread never yields (an endless document.write) answers nothing,
+// and kTargetCommandTimeout would hold the visit that much past its --timeout
+// (test_hostile.py, document_write). The cookie jar is read from the browser
+// process, which a hung page does not hold up.
+constexpr Duration kEndReadTimeout{2000};
+
 }  // namespace
 
 Visit::Visit(cdp::Connection& browser, common::Loop& loop, const VisitOptions& options,
@@ -102,6 +109,11 @@ void Visit::Begin(VisitRecord seed, const VisitOptions& options, std::function<v
 }
 
 bool Visit::OnTargetAttached(cdp::Session& session, const p::TargetInfo& info) {
+  // A completed visit subscribes to nothing more: its subscriptions ended in
+  // Complete, and one added now would outlive the sessions when the browser
+  // is lost before the Browser destroys this Visit (a popup attaching in the
+  // turn between Complete and that).
+  if (completed_) return false;
   // A service worker is reached by both the browser's and the page's
   // auto-attach; the first session records it.
   for (const auto& [id, existing] : targets_) {
@@ -406,11 +418,16 @@ void Visit::Finish(PageOutcome outcome) {
 
 // The title is read, not taken from Target.targetInfoChanged: Chromium
 // reports a placeholder there (the URL without its scheme) until some later
-// change, and a page's title often comes after its first paint.
+// change, and a page's title often comes after its first paint. At most its
+// first 65,536 UTF-16 units (never half a surrogate pair): a page can set a
+// title of any size, and each copy on its way to the record would cost that
+// much (a 10 MB title took trackscan from 92 to 194 MB, test_hostile.py).
 void Visit::ReadTitle() {
+  constexpr const char* kTitleExpression =
+      R"json({"expression":"(t => t.length <= 65536 ? t : t.slice(0, 65536).replace(/[\\uD800-\\uDBFF]$/, ''))(document.title)","returnByValue":true})json";
   ++pending_reads_;
   auto alive = alive_;
-  main_->session->Send("Runtime.evaluate", R"({"expression":"document.title","returnByValue":true})",
+  main_->session->Send("Runtime.evaluate", kTitleExpression,
                        [this, alive](Result<std::string> r) {
                          if (!*alive) return;
                          --pending_reads_;
@@ -422,7 +439,7 @@ void Visit::ReadTitle() {
                          }
                          MaybeComplete();
                        },
-                       kTargetCommandTimeout);
+                       kEndReadTimeout);
 }
 
 // The page's links for --pages, as the browser resolved them (a.href), one a
@@ -450,7 +467,7 @@ void Visit::ReadLinks() {
                          }
                          MaybeComplete();
                        },
-                       kTargetCommandTimeout);
+                       kEndReadTimeout);
 }
 
 void Visit::CollectCookies() {

@@ -72,8 +72,8 @@ class Visit {
 
   // A target of this visit's context was attached and is paused: install the
   // recorders, then let it run. `session` lives until OnTargetDetached.
-  // False when the target is already recorded through another session: the
-  // caller then lets this one run and detaches it.
+  // False when the target is already recorded through another session, or
+  // the visit has completed: the caller then lets this one run and detaches it.
   bool OnTargetAttached(cdp::Session& session, const cdp::protocol::TargetInfo& info);
   void OnTargetDetached(const std::string& session_id);
   void OnTargetInfoChanged(const cdp::protocol::TargetInfo& info);

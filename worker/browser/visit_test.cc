@@ -120,5 +120,26 @@ TEST_CASE("events of the visit's targets that fail to decode count on the visit"
   CHECK(v.result->visit.decode_errors == 2);
 }
 
+// A target that attaches after the visit completed (a popup in the turn
+// before the Browser destroys the Visit) is not taken: a subscription added
+// then would outlive the sessions if the browser were lost meanwhile.
+TEST_CASE("a completed visit takes no new target", "[visit]") {
+  testing_support::FakeLoop loop;
+  testing_support::ScriptedTransport transport;
+  auto connection = std::make_unique<cdp::Connection>(transport, loop, common::Duration(1000));
+  cdp::Session& page = connection->CreateSession("S1");
+  cdp::Session& popup = connection->CreateSession("S2");
+  Visit visit(*connection, loop, VisitOptions{}, "C1", "binding");
+  cdp::protocol::TargetInfo info;
+  info.target_id = "T1";
+  info.type = "page";
+  REQUIRE(visit.OnTargetAttached(page, info));
+  visit.Abort("browser_lost: test", true);
+  info.target_id = "T2";
+  CHECK_FALSE(visit.OnTargetAttached(popup, info));
+  CHECK(popup.subscription_count() == 0);
+  connection.reset();  // the visit is destroyed after this, touching no session
+}
+
 }  // namespace
 }  // namespace worker
