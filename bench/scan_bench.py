@@ -117,9 +117,11 @@ def run_measured(cmd, env):
         peak = max(peak, tree_rss_kb(proc.pid))
         time.sleep(0.2)
     wall = time.monotonic() - start
-    stats = {}
+    stats = {"guard_cpu_s": 0.0}
     for line in proc.stderr.read().splitlines():
-        if line.startswith("rusage "):
+        if line.startswith("rusage egress_guard "):  # one per browser the scan started
+            stats["guard_cpu_s"] += float(line.split("guard_cpu_s=")[1].split()[0])
+        elif line.startswith("rusage "):
             for kv in line.split()[2:]:
                 k, v = kv.split("=")
                 stats[k] = float(v)
@@ -163,7 +165,7 @@ def main():
                     "--quiet-period", "0"] + [f"--chrome-flag={x}" for x in flags]
         nav_cmd = [navigate, urls_file, str(conc), str(int(args.dwell * 1000))] + [f"--chrome-flag={x}" for x in flags]
         guarded_cmd = [x for x in scan_cmd if x != "--allow-private-targets"] + ["--allow-network", "127.0.0.1/32"]
-        ratios, issue4, guard = [], [], []
+        ratios, issue4, guard, guard_thread = [], [], [], []
         for rep in range(args.repeat):
             rows = {}
             modes = [("navigate", nav_cmd, "navigate_only"), ("scan", scan_cmd, "trackscan")]
@@ -175,6 +177,8 @@ def main():
                 wall, s, peak = run_measured(cmd, env)
                 own, chrome = s["self_cpu_s"], s["children_cpu_s"]
                 rows[mode] = own + chrome
+                if mode == "guarded":
+                    rows["guard_cpu_s"] = s["guard_cpu_s"]
                 print(f"{mode:<10}{conc:>5}{wall:>8.1f}{args.visits / wall * 60:>11.1f}{own:>10.2f}{chrome:>13.2f}"
                       f"{100 * own / (own + chrome):>6.1f}%{s['self_maxrss_kb'] / 1024:>8.1f}{peak / 1024:>10.1f}",
                       flush=True)
@@ -183,6 +187,7 @@ def main():
                 issue4.append(rows["scan"] / rows["bare-scan"] - 1)
             if args.guard:
                 guard.append(rows["guarded"] / rows["scan"] - 1)
+                guard_thread.append(rows["guard_cpu_s"] / rows["guarded"])
         ratios.sort()
         print(f"{'':<10}{conc:>5}  recording adds {100 * ratios[len(ratios) // 2]:+.1f}% CPU over bare navigation "
               f"(median of {len(ratios)} pairs; each: {', '.join(f'{100 * r:+.1f}%' for r in ratios)})", flush=True)
@@ -196,6 +201,9 @@ def main():
             print(f"{'':<10}{conc:>5}  the private-network guard adds {100 * guard[len(guard) // 2]:+.1f}% CPU "
                   f"(trackscan + Chromium) over the unguarded scan (each: {', '.join(f'{100 * r:+.1f}%' for r in guard)})",
                   flush=True)
+            guard_thread.sort()
+            print(f"{'':<10}{conc:>5}  the guard's own thread used {100 * guard_thread[len(guard_thread) // 2]:.2f}% of "
+                  f"the guarded scan's CPU (each: {', '.join(f'{100 * r:.2f}%' for r in guard_thread)})", flush=True)
     with open(os.path.join(work, "out.jsonl")) as f:
         print(f"last scan wrote {sum(1 for _ in f)} records")
     server.shutdown()

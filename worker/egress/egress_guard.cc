@@ -4,6 +4,10 @@
 #include <netdb.h>
 #include <uv.h>
 
+#include <time.h>
+
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <set>
 
@@ -431,9 +435,13 @@ Result<std::unique_ptr<EgressGuard>> EgressGuard::Start(GuardOptions options) {
   });
   guard->impl_ = std::move(impl);
   Impl* raw = guard->impl_.get();
-  guard->thread_ = std::thread([raw] {
+  EgressGuard* self = guard.get();
+  guard->thread_ = std::thread([raw, self] {
     uv_run(&raw->loop, UV_RUN_DEFAULT);
     uv_loop_close(&raw->loop);
+    timespec cpu{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu);
+    self->thread_cpu_s_ = static_cast<double>(cpu.tv_sec) + static_cast<double>(cpu.tv_nsec) / 1e9;
   });
   return guard;
 }
@@ -442,6 +450,11 @@ EgressGuard::~EgressGuard() {
   if (!impl_) return;
   uv_async_send(&impl_->stop);
   thread_.join();
+  if (std::getenv("TRACKSCAN_RUSAGE") != nullptr) {
+    std::fprintf(stderr, "rusage egress_guard guard_cpu_s=%.3f guard_tunnels=%llu guard_blocked=%llu\n",
+                 thread_cpu_s_.load(), static_cast<unsigned long long>(tunnels_.load()),
+                 static_cast<unsigned long long>(blocked_.load()));
+  }
 }
 
 std::vector<std::string> EgressGuard::ChromeFlags() const {
