@@ -46,7 +46,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Check(request);
   for (const std::string& line : request.lines) {
     // SubmitRun's reading of a line (coordinator::UrlOfLine), without its store.
-    (void)common::CheckEntryUrl(common::UrlOfListLine(line), /*allow_private_targets=*/true);
+    (void)common::CheckEntryUrl(common::UrlOfListLine(line),
+                                  common::AddressPolicy{.allow_private = true, .allowed = {}});
   }
   return 0;
 }
