@@ -1,7 +1,6 @@
 #include "common/strings.h"
 
 namespace common {
-namespace {
 
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -9,6 +8,8 @@ int HexValue(char c) {
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
 }
+
+namespace {
 
 // The one decoder behind the three public variants. False only when `strict`
 // and an escape is malformed.

@@ -22,6 +22,9 @@ std::string_view Trim(std::string_view s, std::string_view chars = kLineSpace);
 // `s` without trailing characters from `chars`.
 std::string_view TrimRight(std::string_view s, std::string_view chars = kLineSpace);
 
+// The value of one hex digit (either case), or -1.
+int HexValue(char c);
+
 // %XX escapes decoded; a '%' not followed by two hex digits stays as written,
 // and '+' stays '+' (URL paths, cookie values, text of any kind).
 std::string PercentDecode(std::string_view s);

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <utility>
 
+#include "common/strings.h"
+
 namespace cdp::protocol::internal {
 
 error_code Iterate(Parser& parser, std::string_view json, od::document& doc) {
@@ -28,19 +30,12 @@ void ReleaseIfLarge(Parser& parser) {
 
 namespace {
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // The code unit of the \uXXXX escape at json[at] ('\\' at `at`), or -1.
 int EscapedUnit(std::string_view json, size_t at) {
   if (at + 6 > json.size() || json[at] != '\\' || json[at + 1] != 'u') return -1;
   int unit = 0;
   for (size_t i = at + 2; i < at + 6; ++i) {
-    const int digit = HexValue(json[i]);
+    const int digit = common::HexValue(json[i]);
     if (digit < 0) return -1;
     unit = unit * 16 + digit;
   }
